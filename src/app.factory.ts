@@ -1,0 +1,77 @@
+import { Logger as NestLogger, VersioningType, RequestMethod } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import compression from 'compression';
+import cookieParser from 'cookie-parser';
+import { Logger } from 'nestjs-pino';
+import { AppModule, type AppModuleOptions } from './app.module';
+import { mountApiDocs } from './core/http/openapi';
+import { MetricsService } from './core/observability/metrics.service';
+import { PUBLIC_DIR, VIEWS_DIR } from './core/paths';
+import { mountQueueBoard, QUEUE_BOARD_PATH } from './core/queue/queue-board';
+import { REDIS } from './core/redis/redis.module';
+import { COOKIE_SESSION_PATHS, cookieSessionMiddleware } from './core/security/cookie-session';
+import { securityHeaders } from './core/security/helmet';
+
+export const API_PREFIX = 'api';
+
+/**
+ * Builds the fully configured HTTP application. `main.ts` and every e2e test call this, so tests
+ * exercise the production wiring: prefix, versioning, security headers, CORS, compression,
+ * sessions, docs, static files and templates.
+ */
+export async function createApp(options: Omit<AppModuleOptions, 'role'>): Promise<NestExpressApplication> {
+  const { config } = options;
+  const app = await NestFactory.create<NestExpressApplication>(
+    AppModule.register({ ...options, role: 'api' }),
+    { bufferLogs: true, rawBody: false },
+  );
+  app.useLogger(app.get(Logger));
+  app.flushLogs();
+
+  app.set('trust proxy', config.app.trustProxy);
+  app.disable('x-powered-by');
+  app.useBodyParser('json', { limit: config.http.bodyLimit });
+  app.useBodyParser('urlencoded', { limit: config.http.bodyLimit, extended: false });
+
+  app.use(app.get(MetricsService).httpMiddleware());
+  app.use(securityHeaders({ relaxedPaths: [QUEUE_BOARD_PATH] }));
+  app.enableCors({
+    origin: config.app.corsOrigins,
+    credentials: true,
+    exposedHeaders: ['X-Request-Id', 'Retry-After', 'ETag', 'Location'],
+    maxAge: 600,
+  });
+  app.use(compression());
+  app.use(cookieParser());
+  app.use(
+    COOKIE_SESSION_PATHS,
+    cookieSessionMiddleware({
+      secret: config.auth.sessionSecret,
+      secure: config.auth.cookieSecure,
+      ttlSeconds: 7 * 86_400,
+      redis: app.get(REDIS, { strict: false }),
+      redisPrefix: config.redis.keyPrefix,
+      databaseUrl: options.databaseUrl,
+    }),
+  );
+
+  app.setGlobalPrefix(API_PREFIX, {
+    exclude: [
+      { path: 'metrics', method: RequestMethod.GET },
+      { path: 'account/{*rest}', method: RequestMethod.ALL },
+    ],
+  });
+  app.enableVersioning({ type: VersioningType.URI });
+
+  app.useStaticAssets(PUBLIC_DIR, { index: 'index.html', maxAge: config.app.isProduction ? '1h' : 0 });
+  app.setBaseViewsDir(VIEWS_DIR);
+  app.setViewEngine('hbs');
+  app.set('view options', { layout: 'layout' });
+
+  mountApiDocs(app);
+  mountQueueBoard(app);
+
+  new NestLogger('Bootstrap').log(`HTTP app ready (${config.app.nodeEnv})`);
+  return app;
+}

@@ -1,0 +1,54 @@
+import {
+  createParamDecorator,
+  SetMetadata,
+  type ExecutionContext,
+  applyDecorators,
+} from '@nestjs/common';
+import { ApiBearerAuth, ApiOAuth2, ApiForbiddenResponse, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import { ErrorBody } from '@/core/http/error-body';
+import { requestOf } from './request-context';
+import type { AuthUser, Permission } from './permissions';
+
+export const IS_PUBLIC = 'stoa:isPublic';
+export const REQUIRED_PERMISSIONS = 'stoa:requiredPermissions';
+export const COOKIE_SESSION = 'stoa:cookieSession';
+
+/**
+ * Opts a route or resolver out of the global deny-by-default guard. A valid token, if sent, is
+ * still read so handlers can personalise (RealWorld's "optional authentication").
+ *
+ * @example
+ * @Public() @Get('profiles/:username') getProfile(...) {}
+ */
+export const Public = () => SetMetadata(IS_PUBLIC, true);
+
+/**
+ * Requires an authenticated caller whose role grants every listed permission.
+ *
+ * @example
+ * @RequirePermissions(Permission.UsersManage) @Patch(':id/role') changeRole(...) {}
+ */
+export const RequirePermissions = (...permissions: [Permission, ...Permission[]]) =>
+  applyDecorators(
+    SetMetadata(REQUIRED_PERMISSIONS, permissions),
+    ApiBearerAuth('bearer'),
+    ApiOAuth2([], 'oauth2'),
+    ApiUnauthorizedResponse({ description: 'Missing, invalid or revoked token', type: ErrorBody }),
+    ApiForbiddenResponse({ description: 'Role lacks a required permission', type: ErrorBody }),
+  );
+
+/**
+ * Lets a server-rendered page take its identity from the cookie session (`/account/login`)
+ * when no bearer token is sent. JSON APIs never do, so they are not exposed to CSRF.
+ */
+export const UsesCookieSession = () => SetMetadata(COOKIE_SESSION, true);
+
+/**
+ * The authenticated caller (`undefined` on public routes without a token).
+ *
+ * @example
+ * @Get('user') me(@CurrentUser() user: AuthUser) {}
+ */
+export const CurrentUser = createParamDecorator(
+  (_: unknown, ctx: ExecutionContext): AuthUser | undefined => requestOf(ctx)?.user,
+);

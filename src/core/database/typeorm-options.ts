@@ -1,0 +1,30 @@
+import type { DataSourceOptions } from 'typeorm';
+import type { DatabaseConfig } from '@/config';
+import { fromRoot } from '@/core/paths';
+import { SnakeNamingStrategy } from './snake-naming.strategy';
+
+/**
+ * The one place that builds TypeORM options: used by the Nest module, the CLI and the
+ * migration scripts alike. `synchronize` is never on; schema changes are migrations.
+ */
+export function typeOrmOptions(db: DatabaseConfig, url: string): DataSourceOptions {
+  return {
+    type: 'postgres',
+    url,
+    ssl: db.ssl ? { rejectUnauthorized: true } : false,
+    uuidExtension: 'pgcrypto',
+    synchronize: false,
+    migrationsRun: false,
+    namingStrategy: new SnakeNamingStrategy(),
+    entities: [fromRoot(__filename.endsWith('.js') ? 'dist/src' : 'src', '**/*.entity.{ts,js}')],
+    migrations: [fromRoot(__filename.endsWith('.js') ? 'dist/migrations' : 'migrations', '*.{ts,js}')],
+    migrationsTableName: 'typeorm_migrations',
+    logging: db.logQueries ? 'all' : ['error'],
+    extra: {
+      max: db.poolSize,
+      // Fail a stuck query instead of holding a pool slot forever.
+      statement_timeout: db.statementTimeoutMs,
+      application_name: 'stoa',
+    },
+  };
+}

@@ -1,0 +1,23 @@
+import type { DefaultJobOptions } from 'bullmq';
+
+/** Every queue of the app. A feature owns its queue and its processor. */
+export enum QueueName {
+  Mail = 'mail',
+}
+
+/** Job names of the `mail` queue, with their payloads below. */
+export enum MailJob {
+  Welcome = 'welcome',
+}
+
+export interface MailJobPayloads {
+  [MailJob.Welcome]: { userId: string };
+}
+
+/** Every job: retried with exponential backoff; failures kept for inspection. */
+export const DEFAULT_JOB_OPTIONS: DefaultJobOptions = {
+  attempts: 5,
+  backoff: { type: 'exponential', delay: 2_000 },
+  removeOnComplete: { age: 24 * 3600, count: 1_000 },
+  removeOnFail: false,
+};

@@ -1,0 +1,103 @@
+import type { Redis } from 'ioredis';
+
+/**
+ * A small shared key/value store with TTLs: Redis when `REDIS_URL` is set (shared by every
+ * instance), process memory otherwise (one instance only). Two implementations exist, hence the
+ * abstract class used as the injection token.
+ */
+export abstract class KeyValueStore {
+  abstract readonly kind: 'redis' | 'memory';
+  abstract get(key: string): Promise<string | null>;
+  abstract set(key: string, value: string, ttlMs: number): Promise<void>;
+  abstract del(key: string): Promise<void>;
+  /** Atomically increments a counter; the TTL starts with the first hit of a window. */
+  abstract hit(key: string, ttlMs: number): Promise<{ count: number; ttlMs: number }>;
+  abstract ping(): Promise<void>;
+}
+
+export class RedisKeyValueStore extends KeyValueStore {
+  readonly kind = 'redis' as const;
+
+  constructor(
+    private readonly redis: Redis,
+    private readonly prefix: string,
+  ) {
+    super();
+  }
+
+  async get(key: string): Promise<string | null> {
+    return this.redis.get(this.prefix + key);
+  }
+
+  async set(key: string, value: string, ttlMs: number): Promise<void> {
+    await this.redis.set(this.prefix + key, value, 'PX', Math.max(1, Math.ceil(ttlMs)));
+  }
+
+  async del(key: string): Promise<void> {
+    await this.redis.del(this.prefix + key);
+  }
+
+  async hit(key: string, ttlMs: number): Promise<{ count: number; ttlMs: number }> {
+    // INCR and PEXPIRE NX in one round trip; the window starts with the first hit only.
+    const [[, count], , [, pttl]] = (await this.redis
+      .multi()
+      .incr(this.prefix + key)
+      .pexpire(this.prefix + key, ttlMs, 'NX')
+      .pttl(this.prefix + key)
+      .exec()) as [[null, number], [null, number], [null, number]];
+    return { count, ttlMs: pttl };
+  }
+
+  async ping(): Promise<void> {
+    await this.redis.ping();
+  }
+}
+
+export class MemoryKeyValueStore extends KeyValueStore {
+  readonly kind = 'memory' as const;
+  private readonly entries = new Map<string, { value: string; expiresAt: number }>();
+
+  private live(key: string) {
+    const entry = this.entries.get(key);
+    if (entry && entry.expiresAt <= Date.now()) {
+      this.entries.delete(key);
+      return undefined;
+    }
+    return entry;
+  }
+
+  async get(key: string): Promise<string | null> {
+    return Promise.resolve(this.live(key)?.value ?? null);
+  }
+
+  async set(key: string, value: string, ttlMs: number): Promise<void> {
+    this.entries.set(key, { value, expiresAt: Date.now() + ttlMs });
+    this.sweep();
+    return Promise.resolve();
+  }
+
+  async del(key: string): Promise<void> {
+    this.entries.delete(key);
+    return Promise.resolve();
+  }
+
+  async hit(key: string, ttlMs: number): Promise<{ count: number; ttlMs: number }> {
+    const entry = this.live(key);
+    const now = Date.now();
+    const next = entry
+      ? { value: String(Number(entry.value) + 1), expiresAt: entry.expiresAt }
+      : { value: '1', expiresAt: now + ttlMs };
+    this.entries.set(key, next);
+    return Promise.resolve({ count: Number(next.value), ttlMs: next.expiresAt - now });
+  }
+
+  async ping(): Promise<void> {
+    return Promise.resolve();
+  }
+
+  /** Bounded memory: drop expired entries once the map grows. */
+  private sweep(): void {
+    if (this.entries.size < 10_000) return;
+    for (const key of [...this.entries.keys()]) this.live(key);
+  }
+}

@@ -1,0 +1,48 @@
+import type { RequestHandler } from 'express';
+import session from 'express-session';
+import { RedisStore } from 'connect-redis';
+import connectPgSimple from 'connect-pg-simple';
+import type { Redis } from 'ioredis';
+import './session-data';
+
+
+export const SESSION_COOKIE = 'stoa.sid';
+/** Paths that use cookie sessions; the JSON API never does (it takes bearer tokens). */
+export const COOKIE_SESSION_PATHS = ['/account', '/admin/queues'];
+
+/**
+ * Server-side sessions for the HTML pages: the cookie holds only a signed id, the data lives in
+ * Redis, or in PostgreSQL (`http_sessions`) without Redis, so every instance sees it.
+ */
+export function cookieSessionMiddleware(opts: {
+  secret: string;
+  secure: boolean;
+  ttlSeconds: number;
+  redis: Redis | null;
+  redisPrefix: string;
+  databaseUrl: string;
+}): RequestHandler {
+  const store = opts.redis
+    ? new RedisStore({ client: opts.redis, prefix: `${opts.redisPrefix}sess:`, ttl: opts.ttlSeconds })
+    : new (connectPgSimple(session))({
+        conString: opts.databaseUrl,
+        tableName: 'http_sessions',
+        createTableIfMissing: false,
+        pruneSessionInterval: 15 * 60,
+      });
+  return session({
+    name: SESSION_COOKIE,
+    secret: opts.secret,
+    store,
+    resave: false,
+    saveUninitialized: false,
+    rolling: true,
+    proxy: undefined, // follows Express `trust proxy`
+    cookie: {
+      httpOnly: true,
+      secure: opts.secure,
+      sameSite: 'lax',
+      maxAge: opts.ttlSeconds * 1000,
+    },
+  });
+}

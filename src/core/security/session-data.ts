@@ -1,0 +1,10 @@
+import type { AuthUser } from '@/core/auth/permissions';
+
+/** What Stoa keeps in a cookie session (express-session's typed `req.session`). */
+declare module 'express-session' {
+  interface SessionData {
+    /** Set at `/account/login`; the identity of server-rendered pages. */
+    auth?: AuthUser;
+    flash?: string;
+  }
+}

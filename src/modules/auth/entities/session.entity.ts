@@ -1,0 +1,49 @@
+import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+
+/**
+ * One login = one session = one refresh-token family. The refresh token is
+ * `<session id>.<secret>`; only the SHA-256 of the current secret is stored, and it changes on
+ * every refresh (rotation).
+ */
+@Entity('sessions')
+@Index('sessions_user_id_idx', ['userId'])
+@Index('sessions_expires_at_idx', ['expiresAt'])
+export class Session {
+  @PrimaryGeneratedColumn('uuid')
+  id: string;
+
+  /**
+   * References users(id) ON DELETE CASCADE (declared in the migration). No TypeORM relation:
+   * the users module's entity stays private to it.
+   */
+  @Column({ type: 'uuid' })
+  userId: string;
+
+  @Column({ type: 'char', length: 64 })
+  tokenHash: string;
+
+  /** How many times the refresh token was rotated. */
+  @Column({ type: 'integer', default: 0 })
+  generation: number;
+
+  @Column({ type: 'varchar', length: 512, nullable: true })
+  userAgent: string | null;
+
+  @Column({ type: 'varchar', length: 64, nullable: true })
+  ip: string | null;
+
+  @CreateDateColumn({ type: 'timestamptz' })
+  createdAt: Date;
+
+  @Column({ type: 'timestamptz' })
+  lastUsedAt: Date;
+
+  @Column({ type: 'timestamptz' })
+  expiresAt: Date;
+
+  @Column({ type: 'timestamptz', nullable: true })
+  revokedAt: Date | null;
+
+  @Column({ type: 'varchar', length: 32, nullable: true })
+  revokedReason: string | null;
+}

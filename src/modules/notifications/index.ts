@@ -1,0 +1,3 @@
+export { NotificationsModule } from './notifications.module';
+export { NotificationsWorkerModule } from './notifications-worker.module';
+export { NotificationsService } from './notifications.service';

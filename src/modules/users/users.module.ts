@@ -1,0 +1,17 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { PasswordHasher } from '@/core/security/password-hasher';
+import { AdminUsersController } from './admin-users.controller';
+import { User } from './entities/user.entity';
+import { ProfilesController } from './profiles.controller';
+import { UsersRepository } from './users.repository';
+import { UsersResolver } from './users.resolver';
+import { UsersService } from './users.service';
+
+@Module({
+  imports: [TypeOrmModule.forFeature([User])],
+  controllers: [ProfilesController, AdminUsersController],
+  providers: [UsersRepository, UsersService, UsersResolver, PasswordHasher],
+  exports: [UsersService],
+})
+export class UsersModule {}

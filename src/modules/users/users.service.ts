@@ -1,0 +1,100 @@
+import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import { PasswordHasher } from '@/core/security/password-hasher';
+import { Role } from '@/core/auth/permissions';
+import type { User } from './entities/user.entity';
+import { UserNotFoundError } from './users.errors';
+import { UsersRepository, type UserChanges } from './users.repository';
+
+export interface ProfileChanges {
+  email?: string;
+  username?: string;
+  bio?: string | null;
+  image?: string | null;
+}
+
+/** Accounts: creation, lookup, profile changes, roles. Sessions and tokens live in AuthModule. */
+@Injectable()
+export class UsersService {
+  constructor(
+    private readonly users: UsersRepository,
+    private readonly hasher: PasswordHasher,
+  ) {}
+
+  async create(
+    data: { email: string; username: string; password: string; role?: Role },
+    manager?: EntityManager,
+  ): Promise<User> {
+    const passwordHash = await this.hasher.hash(data.password);
+    return this.users.insert(
+      { email: data.email, username: data.username, passwordHash, role: data.role ?? Role.Author },
+      manager,
+    );
+  }
+
+  /** The user if the password matches; `null` otherwise (same answer for an unknown email). */
+  async verifyCredentials(email: string, password: string): Promise<User | null> {
+    const user = await this.users.findByEmail(email);
+    if (!user) {
+      // Hash anyway so response time does not reveal whether the email exists.
+      await this.hasher.hash(password);
+      return null;
+    }
+    if (!(await this.hasher.verify(user.passwordHash, password))) return null;
+    if (this.hasher.needsRehash(user.passwordHash)) {
+      await this.users.update(user.id, { passwordHash: await this.hasher.hash(password) });
+    }
+    return user;
+  }
+
+  async verifyPassword(user: User, password: string): Promise<boolean> {
+    return this.hasher.verify(user.passwordHash, password);
+  }
+
+  async getById(id: string): Promise<User> {
+    const user = await this.users.findById(id);
+    if (!user) throw new UserNotFoundError();
+    return user;
+  }
+
+  async getByUsername(username: string): Promise<User> {
+    const user = await this.users.findByUsername(username);
+    if (!user) throw new UserNotFoundError('profile');
+    return user;
+  }
+
+  async updateProfile(id: string, changes: ProfileChanges, manager?: EntityManager): Promise<User> {
+    const patch: UserChanges = {};
+    if (changes.email !== undefined) patch.email = changes.email;
+    if (changes.username !== undefined) patch.username = changes.username;
+    if (changes.bio !== undefined) patch.bio = changes.bio;
+    // An empty string clears the image, as RealWorld clients send "" for "no image".
+    if (changes.image !== undefined) patch.image = changes.image === '' ? null : changes.image;
+    if (Object.keys(patch).length) await this.users.update(id, patch, manager);
+    const user = await this.users.findById(id, manager);
+    if (!user) throw new UserNotFoundError();
+    return user;
+  }
+
+  async setPassword(id: string, password: string, manager?: EntityManager): Promise<void> {
+    await this.users.update(id, { passwordHash: await this.hasher.hash(password) }, manager);
+  }
+
+  async list(query: { limit: number; offset: number; sort: string; role?: Role }) {
+    return this.users.list(query);
+  }
+
+  async changeRole(id: string, role: Role): Promise<User> {
+    await this.getById(id);
+    await this.users.update(id, { role });
+    return this.getById(id);
+  }
+
+  /** Creates the first admin if none exists; returns whether one was created. */
+  async ensureAdmin(email: string, password: string): Promise<User | null> {
+    if ((await this.users.countByRole(Role.Admin)) > 0) return null;
+    const existing = await this.users.findByEmail(email);
+    if (existing) return this.changeRole(existing.id, Role.Admin);
+    return this.create({ email, username: 'admin', password, role: Role.Admin });
+  }
+}
