@@ -21,6 +21,10 @@ const swc = [
       transform: { legacyDecorator: true, decoratorMetadata: true },
       target: 'es2022',
       keepClassNames: true,
+      // Rewrites `@/…` imports at transform time, which also covers globalSetup/teardown
+      // (Jest's moduleNameMapper does not apply there).
+      baseUrl: __dirname,
+      paths: { '@/*': ['src/*'] },
     },
     module: { type: 'commonjs' },
   },

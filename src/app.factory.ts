@@ -1,5 +1,6 @@
 import { Logger as NestLogger, VersioningType, RequestMethod } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import type { INestApplicationContext } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import compression from 'compression';
 import cookieParser from 'cookie-parser';
@@ -74,4 +75,14 @@ export async function createApp(options: Omit<AppModuleOptions, 'role'>): Promis
 
   new NestLogger('Bootstrap').log(`HTTP app ready (${config.app.nodeEnv})`);
   return app;
+}
+
+/** Builds the worker role: queue processors and cron jobs, no HTTP routes. */
+export async function createWorker(options: Omit<AppModuleOptions, 'role'>): Promise<INestApplicationContext> {
+  const worker = await NestFactory.createApplicationContext(AppModule.register({ ...options, role: 'worker' }), {
+    bufferLogs: true,
+  });
+  worker.useLogger(worker.get(Logger));
+  worker.flushLogs();
+  return worker;
 }

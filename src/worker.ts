@@ -1,9 +1,7 @@
 import 'reflect-metadata';
 import { createServer } from 'node:http';
 import { Logger } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
-import { Logger as PinoLogger } from 'nestjs-pino';
-import { AppModule } from './app.module';
+import { createWorker } from './app.factory';
 import { loadConfigOrExit, prepareRuntime } from './bootstrap';
 import { loadDotenv } from './core/env';
 import { onShutdown } from './core/lifecycle';
@@ -17,12 +15,7 @@ import { MetricsService } from './core/observability/metrics.service';
 async function main(): Promise<void> {
   const config = loadConfigOrExit(loadDotenv());
   const runtime = await prepareRuntime(config);
-  const app = await NestFactory.createApplicationContext(
-    AppModule.register({ config, databaseUrl: runtime.databaseUrl, role: 'worker' }),
-    { bufferLogs: true },
-  );
-  app.useLogger(app.get(PinoLogger));
-  app.flushLogs();
+  const app = await createWorker({ config, databaseUrl: runtime.databaseUrl });
   const health = app.get(HealthService);
   const metrics = app.get(MetricsService);
 

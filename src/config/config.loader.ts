@@ -73,7 +73,9 @@ export function resolveSecretFiles(env: RawEnv, names: readonly string[]): {
 function flatten(errors: ValidationError[]): string[] {
   return errors.flatMap((e) =>
     e.constraints
-      ? Object.values(e.constraints).map((message) => `${e.property}: ${message}`)
+      ? Object.values(e.constraints).map(
+          (message) => `${e.property}: ${message.replace(new RegExp(`^${e.property} `), '')}`,
+        )
       : flatten(e.children ?? []),
   );
 }

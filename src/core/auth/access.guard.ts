@@ -22,7 +22,9 @@ export class AccessGuard implements CanActivate {
 
   async canActivate(ctx: ExecutionContext): Promise<boolean> {
     const targets = [ctx.getHandler(), ctx.getClass()];
-    const isPublic = this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, targets) ?? false;
+    const publicMode = this.reflector.getAllAndOverride<boolean | 'ignore-token'>(IS_PUBLIC, targets);
+    const isPublic = publicMode !== undefined && publicMode !== false;
+    if (publicMode === 'ignore-token') return true;
     const required = this.reflector.getAllAndOverride<Permission[]>(REQUIRED_PERMISSIONS, targets);
     const req = requestOf(ctx);
     if (!req) return isPublic; // other transports authenticate in their own adapters

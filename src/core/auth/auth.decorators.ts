@@ -17,10 +17,14 @@ export const COOKIE_SESSION = 'stoa:cookieSession';
  * Opts a route or resolver out of the global deny-by-default guard. A valid token, if sent, is
  * still read so handlers can personalise (RealWorld's "optional authentication").
  *
+ * `readToken: false` leaves the Authorization header alone for routes with their own scheme
+ * (the metrics scrape token).
+ *
  * @example
  * @Public() @Get('profiles/:username') getProfile(...) {}
  */
-export const Public = () => SetMetadata(IS_PUBLIC, true);
+export const Public = (options: { readToken?: boolean } = {}) =>
+  SetMetadata(IS_PUBLIC, options.readToken === false ? 'ignore-token' : true);
 
 /**
  * Requires an authenticated caller whose role grants every listed permission.

@@ -45,8 +45,9 @@ export async function startEmbeddedPostgres(
     persistent: true,
     createPostgresUser: process.getuid?.() === 0,
     postgresFlags: ['-c', 'listen_addresses=127.0.0.1'],
-    onLog: (message: unknown) => logger.debug(String(message).trim()),
-    onError: (message: unknown) => logger.debug(String(message).trim()),
+    // The server's own chatter stays out of the app log; failures surface as start errors.
+    onLog: () => undefined,
+    onError: () => undefined,
   });
   if (fresh) await pg.initialise();
   await pg.start();

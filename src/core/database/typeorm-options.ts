@@ -19,7 +19,9 @@ export function typeOrmOptions(db: DatabaseConfig, url: string): DataSourceOptio
     entities: [fromRoot(__filename.endsWith('.js') ? 'dist/src' : 'src', '**/*.entity.{ts,js}')],
     migrations: [fromRoot(__filename.endsWith('.js') ? 'dist/migrations' : 'migrations', '*.{ts,js}')],
     migrationsTableName: 'typeorm_migrations',
-    logging: db.logQueries ? 'all' : ['error'],
+    // Failed queries surface as exceptions (and 500s are logged by the filter); expected ones
+    // such as unique violations must not spam the log.
+    logging: db.logQueries ? 'all' : false,
     extra: {
       max: db.poolSize,
       // Fail a stuck query instead of holding a pool slot forever.

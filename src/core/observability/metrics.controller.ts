@@ -23,7 +23,7 @@ export class MetricsController {
     @Inject(httpConfig.KEY) private readonly http: HttpConfig,
   ) {}
 
-  @Public()
+  @Public({ readToken: false })
   @Get()
   @Header('Cache-Control', 'no-store')
   async scrape(@Req() req: Request): Promise<string> {

@@ -1,9 +1,11 @@
-import { BullModule } from '@nestjs/bullmq';
-import { Global, Module } from '@nestjs/common';
-import { createPostgresBackend, setDefaultBackendFactory } from 'bullmq';
+import { BullModule, getQueueToken } from '@nestjs/bullmq';
+import { Global, Module, type OnModuleInit } from '@nestjs/common';
+import { ModuleRef } from '@nestjs/core';
+import { createPostgresBackend, setDefaultBackendFactory, type Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { redisConfig, type RedisConfig } from '@/config';
 import { DATABASE_URL } from '@/core/database/database.module';
+import { MetricsService } from '@/core/observability/metrics.service';
 import { REDIS } from '@/core/redis/redis.module';
 import { BULLMQ_SCHEMA } from './postgres-backend';
 import { DEFAULT_JOB_OPTIONS, QueueName } from './queue.constants';
@@ -35,4 +37,22 @@ import { DEFAULT_JOB_OPTIONS, QueueName } from './queue.constants';
   ],
   exports: [BullModule],
 })
-export class QueueModule {}
+export class QueueModule implements OnModuleInit {
+  constructor(
+    private readonly moduleRef: ModuleRef,
+    private readonly metrics: MetricsService,
+  ) {}
+
+  /** Queue depth by state, read from the backend at scrape time. */
+  onModuleInit(): void {
+    const queues = Object.values(QueueName).map((name) =>
+      this.moduleRef.get<Queue>(getQueueToken(name), { strict: false }),
+    );
+    this.metrics.registerGauge('queue_jobs', 'Jobs per queue and state', ['queue', 'state'], async (set) => {
+      for (const queue of queues) {
+        const counts = await queue.getJobCounts('waiting', 'active', 'delayed', 'completed', 'failed');
+        for (const [state, count] of Object.entries(counts)) set({ queue: queue.name, state }, count);
+      }
+    });
+  }
+}

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { PassportModule } from '@nestjs/passport';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { UsersModule } from '@/modules/users';
+import { AccountSessionsResolver } from './account-sessions.resolver';
 import { AuthController } from './auth.controller';
 import { AuthService } from './auth.service';
 import { Session } from './entities/session.entity';
@@ -13,7 +14,7 @@ import { SessionsService } from './sessions.service';
 @Module({
   imports: [TypeOrmModule.forFeature([Session]), PassportModule, UsersModule],
   controllers: [AuthController, OAuth2Controller],
-  providers: [AuthService, SessionsService, SessionsRepository, LocalStrategy],
+  providers: [AuthService, SessionsService, SessionsRepository, LocalStrategy, AccountSessionsResolver],
   exports: [AuthService, SessionsService],
 })
 export class AuthModule {}

@@ -5,3 +5,4 @@ export type { User } from './entities/user.entity';
 export { toUserDto, UserResponse, UserDto } from './dto/user-response.dto';
 export { UserFieldRules } from './dto/user-fields';
 export { UserNotFoundError } from './users.errors';
+export { AccountModel } from './dto/user.model';

@@ -12,6 +12,7 @@ import { Role } from '@/core/auth/permissions';
 @Entity('users')
 @Index('users_email_lower_key', { synchronize: false })
 @Index('users_username_lower_key', { synchronize: false })
+@Index('users_created_at_idx', ['createdAt'])
 @Check('users_role_check', `role IN ('admin', 'editor', 'author', 'customer')`)
 export class User {
   @PrimaryGeneratedColumn('uuid')

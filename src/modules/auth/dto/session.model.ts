@@ -1,0 +1,26 @@
+import { Field, ID, ObjectType } from '@nestjs/graphql';
+
+@ObjectType('Session')
+export class SessionModel {
+  @Field(() => ID)
+  id: string;
+
+  @Field(() => String, { nullable: true })
+  userAgent: string | null;
+
+  @Field(() => String, { nullable: true })
+  ip: string | null;
+
+  @Field()
+  createdAt: Date;
+
+  @Field()
+  lastUsedAt: Date;
+
+  @Field()
+  expiresAt: Date;
+
+  /** True for the session of the token making this request. */
+  @Field()
+  current: boolean;
+}
