@@ -34,11 +34,15 @@ echo "== nginx -t deploy/nginx.conf (compose upstream hosts api-N -> 127.0.0.1)"
 sed -E 's/^([[:space:]]*server[[:space:]]+)api-[0-9]+:/\1127.0.0.1:/' "$root/deploy/nginx.conf" |
   awk -v t="$tmp" '
     /^pid / { print "pid " t "/nginx.pid;"; next }
-    { print }
     /^http \{/ {
+      # Appended on the same line so error line numbers still match deploy/nginx.conf.
       n = split("client_body proxy fastcgi uwsgi scgi", kind, " ")
-      for (i = 1; i <= n; i++) printf "    %s_temp_path %s/%s;\n", kind[i], t, kind[i]
-    }' >"$tmp/nginx.conf"
+      line = $0
+      for (i = 1; i <= n; i++) line = line " " kind[i] "_temp_path " t "/" kind[i] ";"
+      print line
+      next
+    }
+    { print }' >"$tmp/nginx.conf"
 # Guard against the substitution silently missing (e.g. an upstream renamed to `app-1`):
 # any hostname left in a `server host:port` line would otherwise fail on DNS, not on syntax.
 if grep -Eq '^[[:space:]]*server[[:space:]]+[A-Za-z][A-Za-z0-9_.-]*:[0-9]+' "$tmp/nginx.conf"; then
@@ -46,5 +50,6 @@ if grep -Eq '^[[:space:]]*server[[:space:]]+[A-Za-z][A-Za-z0-9_.-]*:[0-9]+' "$tm
   grep -En '^[[:space:]]*server[[:space:]]+[A-Za-z]' "$tmp/nginx.conf" >&2
   exit 1
 fi
-nginx -q -t -c "$tmp/nginx.conf" -p "$tmp"
+# Report errors against the real file name (line numbers are unchanged).
+nginx -q -t -c "$tmp/nginx.conf" -p "$tmp" 2>&1 | sed "s|$tmp/nginx.conf|deploy/nginx.conf|g" >&2
 echo "ok"

@@ -30,7 +30,7 @@ const root = path.resolve(__dirname, '..');
 const apiInstances =
   process.env.API_INSTANCES === 'max' ? 'max' : positiveInt(process.env.API_INSTANCES, 2);
 
-// PM2 stops a process with SIGINT (Nest's enableShutdownHooks() handles it like SIGTERM),
+// PM2 stops a process with SIGINT (src/core/lifecycle.ts handles it like SIGTERM),
 // then SIGKILLs it after kill_timeout. The app bounds its own drain by SHUTDOWN_TIMEOUT_MS
 // (default 10 s); the extra 5 s guarantees the app finishes on its own terms instead of
 // being killed mid-drain with jobs half done.

@@ -1,8 +1,8 @@
 import type { RequestHandler } from 'express';
 import session from 'express-session';
-import { RedisStore } from 'connect-redis';
 import connectPgSimple from 'connect-pg-simple';
 import type { Redis } from 'ioredis';
+import { RedisSessionStore } from './redis-session.store';
 import './session-data';
 
 
@@ -23,7 +23,7 @@ export function cookieSessionMiddleware(opts: {
   databaseUrl: string;
 }): RequestHandler {
   const store = opts.redis
-    ? new RedisStore({ client: opts.redis, prefix: `${opts.redisPrefix}sess:`, ttl: opts.ttlSeconds })
+    ? new RedisSessionStore(opts.redis, `${opts.redisPrefix}sess:`, opts.ttlSeconds)
     : new (connectPgSimple(session))({
         conString: opts.databaseUrl,
         tableName: 'http_sessions',

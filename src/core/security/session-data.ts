@@ -6,5 +6,7 @@ declare module 'express-session' {
     /** Set at `/account/login`; the identity of server-rendered pages. */
     auth?: AuthUser;
     flash?: string;
+    /** Set on the first page view so the session (and the CSRF token bound to its id) persists. */
+    startedAt?: string;
   }
 }

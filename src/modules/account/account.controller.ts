@@ -48,8 +48,9 @@ export class AccountController {
   @Get('login')
   @Render('account/login')
   loginPage(@Req() req: Request, @Res({ passthrough: true }) res: Response, @Query('next') next?: string) {
-    // Touch the session so its id (which the CSRF token is bound to) is stable from now on.
-    req.session.flash ??= undefined;
+    // Store something so the session is saved and its id (which the CSRF token is bound to)
+    // stays stable until login.
+    req.session.startedAt ??= new Date().toISOString();
     return {
       title: 'Sign in',
       csrfToken: this.csrf.token(req, res),
