@@ -7,6 +7,7 @@ import cookieParser from 'cookie-parser';
 import { Logger } from 'nestjs-pino';
 import { AppModule, type AppModuleOptions } from './app.module';
 import { mountApiDocs } from './core/http/openapi';
+import { drainMiddleware } from './core/lifecycle';
 import { MetricsService } from './core/observability/metrics.service';
 import { PUBLIC_DIR, VIEWS_DIR } from './core/paths';
 import { mountQueueBoard, QUEUE_BOARD_PATH } from './core/queue/queue-board';
@@ -36,6 +37,7 @@ export async function createApp(options: Omit<AppModuleOptions, 'role'>): Promis
   app.useBodyParser('urlencoded', { limit: config.http.bodyLimit, extended: false });
 
   app.use(app.get(MetricsService).httpMiddleware());
+  app.use(drainMiddleware());
   app.use(securityHeaders({ relaxedPaths: [QUEUE_BOARD_PATH] }));
   app.enableCors({
     origin: config.app.corsOrigins,

@@ -23,7 +23,8 @@ import { AuthModule, AuthWorkerModule } from '@/modules/auth';
 import { NotificationsModule, NotificationsWorkerModule } from '@/modules/notifications';
 import { UsersModule } from '@/modules/users';
 
-export type AppRole = 'api' | 'worker';
+/** `cli` loads the features for one-off commands: no HTTP, no processors, no cron. */
+export type AppRole = 'api' | 'worker' | 'cli';
 
 export interface AppModuleOptions {
   config: Configuration;
@@ -44,7 +45,7 @@ const WORKERS = [AuthWorkerModule, NotificationsWorkerModule];
 @Module({})
 export class AppModule {
   static register({ config, databaseUrl, role }: AppModuleOptions): DynamicModule {
-    const runsWorkers = role === 'worker' || config.app.workersInApi;
+    const runsWorkers = role === 'worker' || (role === 'api' && config.app.workersInApi);
     return {
       module: AppModule,
       imports: [
@@ -67,7 +68,7 @@ export class AppModule {
         AuthCoreModule,
         ObservabilityModule,
         MailModule,
-        ...(role === 'api' ? [AppGraphQLModule, ...FEATURES] : [NotificationsModule]),
+        ...(role === 'api' ? [AppGraphQLModule, ...FEATURES] : role === 'cli' ? FEATURES : [NotificationsModule]),
         ...(runsWorkers ? [ScheduleModule.forRoot(), ...WORKERS] : []),
       ],
       providers: [

@@ -35,6 +35,7 @@ async function main(): Promise<void> {
 
   onShutdown({
     server: app.getHttpServer() as Server,
+    drainMs: config.app.shutdownDrainMs,
     timeoutMs: config.app.shutdownTimeoutMs,
     close: () => app.close(),
     after: runtime.stop,

@@ -37,7 +37,8 @@ async function main(): Promise<void> {
   server.listen(config.app.workerPort, config.app.host);
   new Logger('Worker').log(`worker running; health and metrics on :${config.app.workerPort}`);
 
-  onShutdown({ server, timeoutMs: config.app.shutdownTimeoutMs, close: () => app.close(), after: runtime.stop });
+  onShutdown({ server, drainMs: config.app.shutdownDrainMs,
+    timeoutMs: config.app.shutdownTimeoutMs, close: () => app.close(), after: runtime.stop });
 }
 
 main().catch((error: unknown) => {

@@ -40,6 +40,10 @@ class AppEnv {
 
   @EnvInt(0, 600_000)
   SHUTDOWN_TIMEOUT_MS?: number;
+
+  /** How long to keep serving (readiness 503) after SIGTERM so load balancers move away. */
+  @EnvInt(0, 120_000)
+  SHUTDOWN_DRAIN_MS?: number;
 }
 
 function parseTrustProxy(value: string | undefined): boolean | number | string {
@@ -67,6 +71,7 @@ export const appConfig = defineConfig('app', AppEnv, (env) => {
     workersInApi: env.WORKERS_IN_API ?? nodeEnv !== 'production',
     workerPort: env.WORKER_PORT ?? 3001,
     shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS ?? 10_000,
+    shutdownDrainMs: env.SHUTDOWN_DRAIN_MS ?? (nodeEnv === 'production' ? 5_000 : 0),
   };
 });
 export type AppConfig = ConfigOf<typeof appConfig>;

@@ -1,13 +1,32 @@
 import type { Server } from 'node:http';
 import { Logger } from '@nestjs/common';
+import type { NextFunction, Request, Response } from 'express';
+
+/** Process-wide: set once a shutdown signal arrived (the process is going away, not one app). */
+export const lifecycle = { draining: false };
 
 /**
- * Graceful shutdown on SIGTERM/SIGINT: stop accepting connections, let in-flight requests finish
- * (idle keep-alive sockets are closed at once), force-close what is left after `timeoutMs`, then
- * run Nest's shutdown hooks (close workers, pools, Redis) and finally `after` (embedded DB).
+ * While draining, every response asks the client (nginx) to close its keep-alive connection,
+ * so no new request races the socket being closed under it.
+ */
+export function drainMiddleware() {
+  return (_req: Request, res: Response, next: NextFunction): void => {
+    if (lifecycle.draining) res.setHeader('Connection', 'close');
+    next();
+  };
+}
+
+/**
+ * Graceful shutdown on SIGTERM/SIGINT:
+ * 1. drain for `drainMs`: readiness answers 503 so the load balancer stops sending, responses
+ *    carry `Connection: close`, requests are still served;
+ * 2. stop accepting connections, close idle keep-alive sockets, let in-flight requests finish;
+ * 3. after `timeoutMs`, force-close what is left;
+ * 4. run Nest's shutdown hooks (workers finish their job, pools and Redis close), then `after`.
  */
 export function onShutdown(opts: {
   server?: Server;
+  drainMs: number;
   timeoutMs: number;
   close: () => Promise<void>;
   after?: () => Promise<void>;
@@ -17,7 +36,9 @@ export function onShutdown(opts: {
   const stop = async (signal: NodeJS.Signals) => {
     if (stopping) return;
     stopping = true;
-    logger.log(`${signal} received: draining`);
+    lifecycle.draining = true;
+    logger.log(`${signal} received: draining for ${opts.drainMs} ms`);
+    if (opts.drainMs > 0) await new Promise((r) => setTimeout(r, opts.drainMs));
     const force = setTimeout(() => {
       logger.warn(`still busy after ${opts.timeoutMs} ms: closing remaining connections`);
       opts.server?.closeAllConnections();

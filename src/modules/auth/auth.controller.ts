@@ -31,7 +31,7 @@ import { extractAccessToken } from '@/core/auth/access-token.service';
 import { Permission, type AuthUser } from '@/core/auth/permissions';
 import { ErrorBody } from '@/core/http/error-body';
 import { StrictThrottle } from '@/core/http/throttling';
-import { toUserDto, UsersService, type User, type UserResponse } from '@/modules/users';
+import { toUserDto, UserResponse, UsersService, type User } from '@/modules/users';
 import { InvalidRefreshTokenError } from './auth.errors';
 import { AuthService, type IssuedTokens } from './auth.service';
 import {
@@ -70,7 +70,7 @@ export class AuthController {
   @Public()
   @StrictThrottle()
   @Post('users')
-  @ApiCreatedResponse({ description: 'Account created and signed in' })
+  @ApiCreatedResponse({ description: 'Account created and signed in', type: UserResponse })
   @ApiConflictResponse({ type: ErrorBody, description: 'Email or username taken' })
   @ApiUnprocessableEntityResponse({ type: ErrorBody })
   async register(
@@ -88,7 +88,7 @@ export class AuthController {
   @UseGuards(LocalAuthGuard)
   @Post('users/login')
   @HttpCode(200)
-  @ApiOkResponse({ description: 'Signed in' })
+  @ApiOkResponse({ description: 'Signed in', type: UserResponse })
   @ApiUnauthorizedResponse({ type: ErrorBody })
   @ApiUnprocessableEntityResponse({ type: ErrorBody })
   async login(

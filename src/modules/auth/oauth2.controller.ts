@@ -20,7 +20,7 @@ import { RateLimitedError, StrictThrottle } from '@/core/http/throttling';
 import { UsersService } from '@/modules/users';
 import { InvalidCredentialsError, InvalidRefreshTokenError } from './auth.errors';
 import { AuthService } from './auth.service';
-import { OAuthTokenBody, type OAuthTokenResponse } from './dto/auth.dto';
+import { OAuthTokenBody, OAuthTokenResponse } from './dto/auth.dto';
 
 /** RFC 6749 §5.2 error response. */
 interface OAuthError {
@@ -90,7 +90,7 @@ export class OAuth2Controller {
   @Header('Cache-Control', 'no-store')
   @Header('Pragma', 'no-cache')
   @ApiConsumes('application/x-www-form-urlencoded')
-  @ApiOkResponse({ description: 'Tokens issued' })
+  @ApiOkResponse({ description: 'Tokens issued', type: OAuthTokenResponse })
   @ApiBadRequestResponse({ description: 'RFC 6749 error: invalid_request, invalid_grant, unsupported_grant_type' })
   async token(
     @Body() body: OAuthTokenBody,

@@ -3,7 +3,7 @@ import type { EntityManager } from 'typeorm';
 import { PasswordHasher } from '@/core/security/password-hasher';
 import { Role } from '@/core/auth/permissions';
 import type { User } from './entities/user.entity';
-import { UserNotFoundError } from './users.errors';
+import { EmailTakenError, UserNotFoundError, UsernameTakenError } from './users.errors';
 import { UsersRepository, type UserChanges } from './users.repository';
 
 export interface ProfileChanges {
@@ -90,11 +90,24 @@ export class UsersService {
     return this.getById(id);
   }
 
-  /** Creates the first admin if none exists; returns whether one was created. */
-  async ensureAdmin(email: string, password: string): Promise<User | null> {
-    if ((await this.users.countByRole(Role.Admin)) > 0) return null;
+  /** Creates an admin with this email, or promotes the existing account (CLI `create-admin`). */
+  async createOrPromoteAdmin(email: string, password: string, username: string): Promise<User> {
     const existing = await this.users.findByEmail(email);
     if (existing) return this.changeRole(existing.id, Role.Admin);
-    return this.create({ email, username: 'admin', password, role: Role.Admin });
+    return this.create({ email, username, password, role: Role.Admin });
+  }
+
+  /**
+   * Creates the first admin if none exists; returns it, or `null` when there already was one.
+   * Replicas booting together may race here: the loser's unique violation means "done".
+   */
+  async ensureAdmin(email: string, password: string): Promise<User | null> {
+    if ((await this.users.countByRole(Role.Admin)) > 0) return null;
+    try {
+      return await this.createOrPromoteAdmin(email, password, 'admin');
+    } catch (error) {
+      if (error instanceof EmailTakenError || error instanceof UsernameTakenError) return null;
+      throw error;
+    }
   }
 }

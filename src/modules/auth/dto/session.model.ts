@@ -1,6 +1,6 @@
 import { Field, ID, ObjectType } from '@nestjs/graphql';
 
-@ObjectType('Session')
+@ObjectType('Session', { description: 'A signed-in device: one refresh-token family.' })
 export class SessionModel {
   @Field(() => ID)
   id: string;
@@ -20,7 +20,6 @@ export class SessionModel {
   @Field()
   expiresAt: Date;
 
-  /** True for the session of the token making this request. */
-  @Field()
+  @Field({ description: 'True for the session of the token making this request.' })
   current: boolean;
 }

@@ -4,8 +4,8 @@ import type { User } from '../entities/user.entity';
 
 registerEnumType(Role, { name: 'Role' });
 
-/** The caller's own account in GraphQL (no token: GraphQL clients already hold one). */
-@ObjectType('Account')
+// Descriptions are explicit: the GraphQL CLI plugin's comment introspection mangles named types.
+@ObjectType('Account', { description: "The caller's own account (GraphQL clients already hold a token)." })
 export class AccountModel {
   @Field(() => ID)
   id: string;

@@ -1,0 +1,116 @@
+import type { INestApplicationContext } from '@nestjs/common';
+import { Client } from 'pg';
+import { Role } from '@/core/auth/permissions';
+import { MailService } from '@/core/mail/mail.service';
+import { SessionsCleanupTask } from '@/modules/auth';
+import { NotificationsService } from '@/modules/notifications';
+import { createUserWithRole, registerUser } from '../factories/user.factory';
+import { createTestApp, type TestApp } from '../helpers/test-app';
+
+async function waitFor<T>(probe: () => Promise<T | undefined>, what: string, timeoutMs = 15_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+describe.each([
+  ['Redis', false],
+  ['PostgreSQL', true],
+])('Queues and worker on the %s backend (e2e)', (_backend, withoutRedis) => {
+  let t: TestApp;
+  let worker: INestApplicationContext;
+  let send: jest.SpyInstance;
+
+  beforeAll(async () => {
+    t = await createTestApp({ withoutRedis });
+    worker = await t.startWorker();
+    send = jest.spyOn(worker.get(MailService), 'send');
+  });
+
+  afterAll(async () => {
+    await t.close();
+  });
+
+  const deliveries = async (email: string) =>
+    (await t.dataSource.query(
+      `SELECT status, attempts FROM mail_deliveries WHERE recipient = $1`,
+      [email],
+    )) as { status: string; attempts: number }[];
+
+  it('should send the welcome mail exactly once through a real worker, even when the job runs again', async () => {
+    const u = await registerUser(t);
+    await waitFor(async () => ((await deliveries(u.email))[0]?.status === 'sent' ? true : undefined), 'welcome mail');
+    const sentTo = () => send.mock.calls.filter(([mail]) => (mail as { to: string }).to === u.email).length;
+    expect(sentTo()).toBe(1);
+    expect(send.mock.calls.find(([mail]) => (mail as { to: string }).to === u.email)?.[0]).toMatchObject({
+      template: 'welcome',
+      context: { username: u.username },
+    });
+
+    // A duplicate enqueue is deduplicated by job id; a second job (a redelivery) is a no-op.
+    const userId = ((await t.dataSource.query('SELECT id FROM users WHERE email = $1', [u.email])) as { id: string }[])[0].id;
+    await t.app.get(NotificationsService).enqueueWelcome(userId);
+    const queue = (t.app.get(NotificationsService) as unknown as { queue: { add: (...a: unknown[]) => Promise<{ id: string; waitUntilFinished?: unknown }> } }).queue;
+    const again = await queue.add('welcome', { userId }, { jobId: `welcome-${userId}-redelivery` });
+    await waitFor(async () => {
+      const state = await (queue as unknown as { getJobState: (id: string) => Promise<string> }).getJobState(again.id);
+      return state === 'completed' ? true : undefined;
+    }, 'redelivered job');
+    expect(sentTo()).toBe(1);
+    expect(await deliveries(u.email)).toEqual([{ status: 'sent', attempts: 1 }]);
+  });
+
+  it('should let concurrent runs of one mail job send once', async () => {
+    const u = await registerUser(t);
+    const userId = ((await t.dataSource.query('SELECT id FROM users WHERE email = $1', [u.email])) as { id: string }[])[0].id;
+    const notifications = worker.get(NotificationsService);
+    const outcomes = await Promise.all([notifications.sendWelcome(userId), notifications.sendWelcome(userId), notifications.sendWelcome(userId)]);
+    expect(outcomes.filter((o) => o === 'sent').length).toBeLessThanOrEqual(1);
+    await waitFor(async () => ((await deliveries(u.email))[0]?.status === 'sent' ? true : undefined), 'welcome mail');
+    expect(send.mock.calls.filter(([mail]) => (mail as { to: string }).to === u.email)).toHaveLength(1);
+  });
+
+  it('should quietly skip a welcome job whose user is gone', async () => {
+    const outcome = await worker.get(NotificationsService).sendWelcome('00000000-0000-4000-8000-000000000000');
+    expect(outcome).toBe('user-gone');
+  });
+
+  it('should delete stale sessions from cron, and skip while another worker holds the lock', async () => {
+    const u = await registerUser(t);
+    await t.dataSource.query(
+      `INSERT INTO sessions (user_id, token_hash, last_used_at, expires_at)
+       SELECT id, repeat('0', 64), now() - interval '20 days', now() - interval '10 days' FROM users WHERE email = $1`,
+      [u.email],
+    );
+    const task = worker.get(SessionsCleanupTask);
+    const other = new Client({ connectionString: t.db.url });
+    await other.connect();
+    try {
+      await other.query('SELECT pg_advisory_lock(hashtext($1))', ['cron:sessions-cleanup']);
+      expect(await task.run()).toEqual({ acquired: false, deleted: 0 });
+      await other.query('SELECT pg_advisory_unlock(hashtext($1))', ['cron:sessions-cleanup']);
+    } finally {
+      await other.end();
+    }
+    expect(await task.run()).toEqual({ acquired: true, deleted: 1 });
+    // The live session from registration is untouched.
+    await t.http().get('/api/v1/user').set('Authorization', `Bearer ${u.token}`).expect(200);
+  });
+
+  it('should serve the queue dashboard to admins only', async () => {
+    const admin = await createUserWithRole(t, Role.Admin);
+    const customer = await createUserWithRole(t, Role.Customer);
+    const page = await t.http().get('/admin/queues').set('Authorization', `Bearer ${admin.token}`).expect(200);
+    expect(page.text).toContain('<html');
+    const api = await t.http().get('/admin/queues/api/queues').set('Authorization', `Bearer ${admin.token}`).expect(200);
+    expect(JSON.stringify(api.body)).toContain('"mail"');
+    await t.http().get('/admin/queues').set('Authorization', `Bearer ${customer.token}`).expect(403);
+    await t.http().get('/admin/queues/api/queues').set('Accept', 'application/json').expect(401);
+    const browser = await t.http().get('/admin/queues').set('Accept', 'text/html').expect(303);
+    expect(browser.headers.location).toBe('/account/login?next=%2Fadmin%2Fqueues');
+  });
+});
