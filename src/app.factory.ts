@@ -22,7 +22,9 @@ export const API_PREFIX = 'api';
  * exercise the production wiring: prefix, versioning, security headers, CORS, compression,
  * sessions, docs, static files and templates.
  */
-export async function createApp(options: Omit<AppModuleOptions, 'role'>): Promise<NestExpressApplication> {
+export async function createApp(
+  options: Omit<AppModuleOptions, 'role'>,
+): Promise<NestExpressApplication> {
   const { config } = options;
   const app = await NestFactory.create<NestExpressApplication>(
     AppModule.register({ ...options, role: 'api' }),
@@ -67,7 +69,10 @@ export async function createApp(options: Omit<AppModuleOptions, 'role'>): Promis
   });
   app.enableVersioning({ type: VersioningType.URI });
 
-  app.useStaticAssets(PUBLIC_DIR, { index: 'index.html', maxAge: config.app.isProduction ? '1h' : 0 });
+  app.useStaticAssets(PUBLIC_DIR, {
+    index: 'index.html',
+    maxAge: config.app.isProduction ? '1h' : 0,
+  });
   app.setBaseViewsDir(VIEWS_DIR);
   app.setViewEngine('hbs');
   app.set('view options', { layout: 'layout' });
@@ -80,10 +85,15 @@ export async function createApp(options: Omit<AppModuleOptions, 'role'>): Promis
 }
 
 /** Builds the worker role: queue processors and cron jobs, no HTTP routes. */
-export async function createWorker(options: Omit<AppModuleOptions, 'role'>): Promise<INestApplicationContext> {
-  const worker = await NestFactory.createApplicationContext(AppModule.register({ ...options, role: 'worker' }), {
-    bufferLogs: true,
-  });
+export async function createWorker(
+  options: Omit<AppModuleOptions, 'role'>,
+): Promise<INestApplicationContext> {
+  const worker = await NestFactory.createApplicationContext(
+    AppModule.register({ ...options, role: 'worker' }),
+    {
+      bufferLogs: true,
+    },
+  );
   worker.useLogger(worker.get(Logger));
   worker.flushLogs();
   return worker;

@@ -10,7 +10,11 @@ import { AuthCoreModule } from '@/core/auth/auth-core.module';
 import { DatabaseModule } from '@/core/database/database.module';
 import { AppGraphQLModule } from '@/core/graphql/graphql.module';
 import { AllExceptionsFilter } from '@/core/http/all-exceptions.filter';
-import { AppThrottlerGuard, KeyValueThrottlerStorage, throttlerOptions } from '@/core/http/throttling';
+import {
+  AppThrottlerGuard,
+  KeyValueThrottlerStorage,
+  throttlerOptions,
+} from '@/core/http/throttling';
 import { createValidationPipe } from '@/core/http/validation';
 import { MailModule } from '@/core/mail/mail.module';
 import { LoggerModule } from '@/core/observability/logger.module';
@@ -68,7 +72,11 @@ export class AppModule {
         AuthCoreModule,
         ObservabilityModule,
         MailModule,
-        ...(role === 'api' ? [AppGraphQLModule, ...FEATURES] : role === 'cli' ? FEATURES : [NotificationsModule]),
+        ...(role === 'api'
+          ? [AppGraphQLModule, ...FEATURES]
+          : role === 'cli'
+            ? FEATURES
+            : [NotificationsModule]),
         ...(runsWorkers ? [ScheduleModule.forRoot(), ...WORKERS] : []),
       ],
       providers: [

@@ -1,5 +1,10 @@
 import { Logger } from '@nestjs/common';
-import { ConfigValidationError, loadConfiguration, type Configuration, type RawEnv } from '@/config';
+import {
+  ConfigValidationError,
+  loadConfiguration,
+  type Configuration,
+  type RawEnv,
+} from '@/config';
 import { startEmbeddedPostgres } from '@/core/database/embedded-postgres';
 import { runMigrations } from '@/core/database/migrate';
 import { migrateBullmqSchema } from '@/core/queue/postgres-backend';
@@ -36,9 +41,12 @@ export async function prepareRuntime(
   let databaseUrl = config.database.url;
   let stop = async () => Promise.resolve();
   if (!databaseUrl) {
-    const embedded = await startEmbeddedPostgres(config.database.embeddedDir, config.database.embeddedPort);
+    const embedded = await startEmbeddedPostgres(
+      config.database.embeddedDir,
+      config.database.embeddedPort,
+    );
     databaseUrl = embedded.url;
-    stop = embedded.stop;
+    stop = () => embedded.stop();
   }
   try {
     if (opts.migrate) {

@@ -25,7 +25,10 @@ Commands:
 
 const logger = new Logger('CLI');
 
-async function withContext<T>(runtime: Runtime, work: (get: <S>(type: new (...a: never[]) => S) => S) => Promise<T>) {
+async function withContext<T>(
+  runtime: Runtime,
+  work: (get: <S>(type: new (...a: never[]) => S) => S) => Promise<T>,
+) {
   const ctx = await NestFactory.createApplicationContext(
     AppModule.register({ config: runtime.config, databaseUrl: runtime.databaseUrl, role: 'cli' }),
     { bufferLogs: true },
@@ -89,11 +92,17 @@ async function main(argv: string[]): Promise<number> {
         const email = values.email ?? config.auth.adminEmail;
         const password = values.password ?? config.auth.adminPassword;
         if (!password || password.length < 8) {
-          process.stderr.write('create-admin needs --password (≥ 8 characters) or ADMIN_PASSWORD\n');
+          process.stderr.write(
+            'create-admin needs --password (≥ 8 characters) or ADMIN_PASSWORD\n',
+          );
           return 64;
         }
         return await withContext(runtime, async (get) => {
-          const admin = await get(UsersService).createOrPromoteAdmin(email, password, values.username ?? 'admin');
+          const admin = await get(UsersService).createOrPromoteAdmin(
+            email,
+            password,
+            values.username ?? 'admin',
+          );
           logger.log(`${admin.email} is an admin`);
           return 0;
         });
@@ -106,7 +115,9 @@ async function main(argv: string[]): Promise<number> {
           if (values.check) {
             const drift = contractDrift(contracts);
             if (drift.length) {
-              process.stderr.write(`contracts out of date: ${drift.join(', ')}; run npm run openapi:export\n`);
+              process.stderr.write(
+                `contracts out of date: ${drift.join(', ')}; run npm run openapi:export\n`,
+              );
               return 1;
             }
             logger.log('contracts are up to date');
@@ -132,7 +143,9 @@ async function main(argv: string[]): Promise<number> {
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (error: unknown) => {
-    process.stderr.write(`fatal: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.stderr.write(
+      `fatal: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+    );
     process.exit(1);
   },
 );

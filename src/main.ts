@@ -1,6 +1,5 @@
 import 'reflect-metadata';
 import { randomBytes } from 'node:crypto';
-import type { Server } from 'node:http';
 import { Logger } from '@nestjs/common';
 import { createApp } from './app.factory';
 import { loadConfigOrExit, prepareRuntime } from './bootstrap';
@@ -17,7 +16,9 @@ async function main(): Promise<void> {
   const logger = new Logger('Main');
 
   // First start: make sure someone can administer the instance.
-  const password = config.auth.adminPassword ?? (config.app.isProduction ? undefined : randomBytes(9).toString('base64url'));
+  const password =
+    config.auth.adminPassword ??
+    (config.app.isProduction ? undefined : randomBytes(9).toString('base64url'));
   if (password) {
     const admin = await app.get(UsersService).ensureAdmin(config.auth.adminEmail, password);
     if (admin && !config.auth.adminPassword) {
@@ -34,15 +35,17 @@ async function main(): Promise<void> {
   );
 
   onShutdown({
-    server: app.getHttpServer() as Server,
+    server: app.getHttpServer(),
     drainMs: config.app.shutdownDrainMs,
     timeoutMs: config.app.shutdownTimeoutMs,
     close: () => app.close(),
-    after: runtime.stop,
+    after: () => runtime.stop(),
   });
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`fatal: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.stderr.write(
+    `fatal: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+  );
   process.exit(1);
 });

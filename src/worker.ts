@@ -25,7 +25,9 @@ async function main(): Promise<void> {
     const path = req.url?.split('?')[0];
     if (path === '/health/live') return reply(200, 'application/json', '{"status":"ok"}');
     if (path === '/health/ready') {
-      void health.readiness().then(({ status, body }) => reply(status, 'application/json', JSON.stringify(body)));
+      void health
+        .readiness()
+        .then(({ status, body }) => reply(status, 'application/json', JSON.stringify(body)));
       return undefined;
     }
     if (path === '/metrics') {
@@ -37,11 +39,18 @@ async function main(): Promise<void> {
   server.listen(config.app.workerPort, config.app.host);
   new Logger('Worker').log(`worker running; health and metrics on :${config.app.workerPort}`);
 
-  onShutdown({ server, drainMs: config.app.shutdownDrainMs,
-    timeoutMs: config.app.shutdownTimeoutMs, close: () => app.close(), after: runtime.stop });
+  onShutdown({
+    server,
+    drainMs: config.app.shutdownDrainMs,
+    timeoutMs: config.app.shutdownTimeoutMs,
+    close: () => app.close(),
+    after: () => runtime.stop(),
+  });
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`fatal: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.stderr.write(
+    `fatal: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+  );
   process.exit(1);
 });

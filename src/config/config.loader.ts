@@ -48,7 +48,10 @@ export type CrossCheck<C> = (config: C) => string[];
  * Secrets may be mounted as files (Docker/Kubernetes secrets): `JWT_SECRET_FILE=/run/secrets/jwt`
  * fills `JWT_SECRET`. Setting both is ambiguous and rejected.
  */
-export function resolveSecretFiles(env: RawEnv, names: readonly string[]): {
+export function resolveSecretFiles(
+  env: RawEnv,
+  names: readonly string[],
+): {
   env: Record<string, string | undefined>;
   problems: string[];
 } {

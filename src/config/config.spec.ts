@@ -53,7 +53,14 @@ describe('loadConfiguration', () => {
         NODE_ENV: 'staging',
       });
       const vars = [...new Set(problems.map((p) => p.split(':')[0]))].sort();
-      expect(vars).toEqual(['DATABASE_URL', 'JWT_SECRET', 'NODE_ENV', 'PORT', 'REDIS_URL', 'WORKERS_IN_API']);
+      expect(vars).toEqual([
+        'DATABASE_URL',
+        'JWT_SECRET',
+        'NODE_ENV',
+        'PORT',
+        'REDIS_URL',
+        'WORKERS_IN_API',
+      ]);
     });
 
     it('should refuse development secrets and open CORS in production', () => {
@@ -86,7 +93,11 @@ describe('loadConfiguration', () => {
     });
 
     it('should report unreadable files and ambiguous double settings', () => {
-      const problems = problemsOf({ JWT_SECRET_FILE: '/nonexistent/jwt', SESSION_SECRET: SECRET, SESSION_SECRET_FILE: '/x' });
+      const problems = problemsOf({
+        JWT_SECRET_FILE: '/nonexistent/jwt',
+        SESSION_SECRET: SECRET,
+        SESSION_SECRET_FILE: '/x',
+      });
       expect(problems).toEqual(
         expect.arrayContaining([
           expect.stringMatching(/^JWT_SECRET_FILE: cannot read/),

@@ -9,7 +9,11 @@ const FALSE = new Set(['false', '0', 'no', 'off']);
 export function EnvInt(min: number, max: number = Number.MAX_SAFE_INTEGER) {
   return applyDecorators(
     Transform(({ value }: { value: unknown }) =>
-      value === undefined || value === '' ? undefined : typeof value === 'string' ? Number(value) : value,
+      value === undefined || value === ''
+        ? undefined
+        : typeof value === 'string'
+          ? Number(value)
+          : value,
     ),
     IsOptional(),
     IsInt(),

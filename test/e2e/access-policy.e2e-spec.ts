@@ -28,7 +28,10 @@ describe('Access policy meta-test (e2e)', () => {
     const policyOf = (cls: object, fn: object): Handler['policy'] => {
       const targets = [fn as () => void, cls as () => void];
       if (reflector.getAllAndOverride(IS_PUBLIC, targets)) return 'public';
-      const perms = reflector.getAllAndOverride<string[] | undefined>(REQUIRED_PERMISSIONS, targets);
+      const perms = reflector.getAllAndOverride<string[] | undefined>(
+        REQUIRED_PERMISSIONS,
+        targets,
+      );
       return perms?.length ? 'permissions' : 'none';
     };
     handlers = [];
@@ -58,7 +61,9 @@ describe('Access policy meta-test (e2e)', () => {
 
   it('should find the routes and resolvers it polices', () => {
     expect(handlers.length).toBeGreaterThan(20);
-    expect(handlers.map((h) => h.name)).toEqual(expect.arrayContaining(['UsersResolver.me (GraphQL)', 'AuthController.register']));
+    expect(handlers.map((h) => h.name)).toEqual(
+      expect.arrayContaining(['UsersResolver.me (GraphQL)', 'AuthController.register']),
+    );
   });
 
   it('should have an explicit policy on every route and resolver', () => {

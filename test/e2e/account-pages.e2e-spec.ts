@@ -33,9 +33,17 @@ describe.each([
     const agent = request.agent(t.app.getHttpServer());
     await agent.get('/account/login').expect(200);
     const u = await registerUser(t);
-    const res = await agent.post('/account/login').type('form').send({ email: u.email, password: u.password, _csrf: 'forged' }).expect(403);
+    const res = await agent
+      .post('/account/login')
+      .type('form')
+      .send({ email: u.email, password: u.password, _csrf: 'forged' })
+      .expect(403);
     expect(res.text).toContain('SECURITY.CSRF');
-    await agent.post('/account/login').type('form').send({ email: u.email, password: u.password }).expect(403);
+    await agent
+      .post('/account/login')
+      .type('form')
+      .send({ email: u.email, password: u.password })
+      .expect(403);
   });
 
   it('should sign in, list sessions, revoke one and sign out — every post CSRF-protected', async () => {
@@ -52,22 +60,39 @@ describe.each([
     const login = await agent
       .post('/account/login')
       .type('form')
-      .send({ email: u.email, password: u.password, _csrf: csrfFrom(wrong.text), next: '/account/sessions' })
+      .send({
+        email: u.email,
+        password: u.password,
+        _csrf: csrfFrom(wrong.text),
+        next: '/account/sessions',
+      })
       .expect(303);
     expect(login.headers.location).toBe('/account/sessions');
 
     const sessions = await agent.get('/account/sessions').expect(200);
     expect(sessions.text).toContain(u.username);
-    const ids = [...sessions.text.matchAll(/action="\/account\/sessions\/([0-9a-f-]{36})\/revoke"/g)].map((m) => m[1]);
+    const ids = [
+      ...sessions.text.matchAll(/action="\/account\/sessions\/([0-9a-f-]{36})\/revoke"/g),
+    ].map((m) => m[1]);
     expect(ids).toHaveLength(2);
 
     // Revoke without the token: refused.
     await agent.post(`/account/sessions/${ids[0]}/revoke`).type('form').send({}).expect(403);
-    await agent.post(`/account/sessions/${ids[0]}/revoke`).type('form').send({ _csrf: 'nope' }).expect(403);
+    await agent
+      .post(`/account/sessions/${ids[0]}/revoke`)
+      .type('form')
+      .send({ _csrf: 'nope' })
+      .expect(403);
 
     // Revoke the API session (the one from registration), with the token.
     const apiSession = (
-      (await t.http().get('/api/v1/auth/sessions').set('Authorization', `Bearer ${u.token}`).expect(200)).body as {
+      (
+        await t
+          .http()
+          .get('/api/v1/auth/sessions')
+          .set('Authorization', `Bearer ${u.token}`)
+          .expect(200)
+      ).body as {
         sessions: { id: string; current: boolean }[];
       }
     ).sessions.find((s) => s.current)!.id;
@@ -82,7 +107,11 @@ describe.each([
 
     const after = await agent.get('/account/sessions').expect(200);
     expect(after.text).toContain('Session revoked.');
-    await agent.post('/account/logout').type('form').send({ _csrf: csrfFrom(after.text) }).expect(303);
+    await agent
+      .post('/account/logout')
+      .type('form')
+      .send({ _csrf: csrfFrom(after.text) })
+      .expect(303);
     const gone = await agent.get('/account/sessions').expect(303);
     expect(gone.headers.location).toBe('/account/login?next=%2Faccount%2Fsessions');
   });
@@ -95,7 +124,12 @@ describe.each([
     await agent
       .post('/account/login')
       .type('form')
-      .send({ email: u.email, password: u.password, _csrf: csrfFrom(page.text), next: '//evil.example' })
+      .send({
+        email: u.email,
+        password: u.password,
+        _csrf: csrfFrom(page.text),
+        next: '//evil.example',
+      })
       .expect(422);
   });
 });

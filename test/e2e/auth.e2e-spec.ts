@@ -3,7 +3,13 @@ import { registerUser, makeUser } from '../factories/user.factory';
 import { createTestApp, type TestApp } from '../helpers/test-app';
 
 interface UserBody {
-  user: { email: string; token: string; username: string; bio: string | null; image: string | null };
+  user: {
+    email: string;
+    token: string;
+    username: string;
+    bio: string | null;
+    image: string | null;
+  };
 }
 interface TokenPair {
   accessToken: string;
@@ -45,7 +51,10 @@ describe('Auth (e2e)', () => {
         .post('/api/v1/users')
         .send({ user: makeUser({ email: first.email.toUpperCase() }) })
         .expect(409);
-      expect(res.body).toMatchObject({ code: 'USERS.EMAIL_TAKEN', errors: { email: ['has already been taken'] } });
+      expect(res.body).toMatchObject({
+        code: 'USERS.EMAIL_TAKEN',
+        errors: { email: ['has already been taken'] },
+      });
     });
 
     it('should log in with Token and Bearer schemes working on GET /user', async () => {
@@ -57,7 +66,11 @@ describe('Auth (e2e)', () => {
         .expect(200);
       const { token } = (res.body as UserBody).user;
       for (const scheme of ['Token', 'Bearer']) {
-        const me = await t.http().get('/api/v1/user').set('Authorization', `${scheme} ${token}`).expect(200);
+        const me = await t
+          .http()
+          .get('/api/v1/user')
+          .set('Authorization', `${scheme} ${token}`)
+          .expect(200);
         expect((me.body as UserBody).user).toMatchObject({ email: u.email, token });
       }
     });
@@ -78,8 +91,15 @@ describe('Auth (e2e)', () => {
     });
 
     it('should answer a malformed login with 422 per field', async () => {
-      const res = await t.http().post('/api/v1/users/login').send({ user: { email: 3 } }).expect(422);
-      expect(Object.keys((res.body as { errors: object }).errors).sort()).toEqual(['email', 'password']);
+      const res = await t
+        .http()
+        .post('/api/v1/users/login')
+        .send({ user: { email: 3 } })
+        .expect(422);
+      expect(Object.keys((res.body as { errors: object }).errors).sort()).toEqual([
+        'email',
+        'password',
+      ]);
     });
 
     it('should update the user, accept the own email unchanged, and 409 on a taken username', async () => {
@@ -92,14 +112,25 @@ describe('Auth (e2e)', () => {
         .set(auth)
         .send({ user: { email: u.email, bio: 'I like tests', image: 'https://example.com/a.png' } })
         .expect(200);
-      expect((res.body as UserBody).user).toMatchObject({ email: u.email, bio: 'I like tests', image: 'https://example.com/a.png' });
-      await t.http().put('/api/v1/user').set(auth).send({ user: { username: other.username } }).expect(409);
+      expect((res.body as UserBody).user).toMatchObject({
+        email: u.email,
+        bio: 'I like tests',
+        image: 'https://example.com/a.png',
+      });
+      await t
+        .http()
+        .put('/api/v1/user')
+        .set(auth)
+        .send({ user: { username: other.username } })
+        .expect(409);
     });
 
     it('should serve public profiles without a token and 404 unknown ones', async () => {
       const u = await registerUser(t);
       const res = await t.http().get(`/api/v1/profiles/${u.username}`).expect(200);
-      expect(res.body).toEqual({ profile: { username: u.username, bio: null, image: null, following: false } });
+      expect(res.body).toEqual({
+        profile: { username: u.username, bio: null, image: null, following: false },
+      });
       await t.http().get('/api/v1/profiles/nobody_here').expect(404);
     });
   });
@@ -107,11 +138,23 @@ describe('Auth (e2e)', () => {
   describe('refresh tokens', () => {
     it('should rotate the refresh token on every use', async () => {
       const u = await registerUser(t);
-      const first = await t.http().post('/api/v1/auth/refresh').send({ refreshToken: u.refreshToken }).expect(200);
+      const first = await t
+        .http()
+        .post('/api/v1/auth/refresh')
+        .send({ refreshToken: u.refreshToken })
+        .expect(200);
       const pair = first.body as TokenPair;
       expect(pair.refreshToken).not.toEqual(u.refreshToken);
-      await t.http().get('/api/v1/user').set('Authorization', `Bearer ${pair.accessToken}`).expect(200);
-      await t.http().post('/api/v1/auth/refresh').send({ refreshToken: pair.refreshToken }).expect(200);
+      await t
+        .http()
+        .get('/api/v1/user')
+        .set('Authorization', `Bearer ${pair.accessToken}`)
+        .expect(200);
+      await t
+        .http()
+        .post('/api/v1/auth/refresh')
+        .send({ refreshToken: pair.refreshToken })
+        .expect(200);
     });
 
     it('should accept the refresh token from the httpOnly cookie', async () => {
@@ -127,19 +170,39 @@ describe('Auth (e2e)', () => {
 
     it('should revoke the whole session when an old refresh token is reused', async () => {
       const u = await registerUser(t);
-      const rotated = (await t.http().post('/api/v1/auth/refresh').send({ refreshToken: u.refreshToken }).expect(200))
-        .body as TokenPair;
+      const rotated = (
+        await t
+          .http()
+          .post('/api/v1/auth/refresh')
+          .send({ refreshToken: u.refreshToken })
+          .expect(200)
+      ).body as TokenPair;
       // The stolen, already-used token comes back:
-      const reuse = await t.http().post('/api/v1/auth/refresh').send({ refreshToken: u.refreshToken }).expect(401);
+      const reuse = await t
+        .http()
+        .post('/api/v1/auth/refresh')
+        .send({ refreshToken: u.refreshToken })
+        .expect(401);
       expect(reuse.body).toMatchObject({ code: 'AUTH.REFRESH_TOKEN_REUSED' });
       // …and the legitimate holder's newer tokens are dead too.
-      await t.http().post('/api/v1/auth/refresh').send({ refreshToken: rotated.refreshToken }).expect(401);
-      const me = await t.http().get('/api/v1/user').set('Authorization', `Bearer ${rotated.accessToken}`).expect(401);
+      await t
+        .http()
+        .post('/api/v1/auth/refresh')
+        .send({ refreshToken: rotated.refreshToken })
+        .expect(401);
+      const me = await t
+        .http()
+        .get('/api/v1/user')
+        .set('Authorization', `Bearer ${rotated.accessToken}`)
+        .expect(401);
       expect(me.body).toMatchObject({ code: 'AUTH.SESSION_REVOKED' });
     });
 
     it('should reject garbage refresh tokens with 401', async () => {
-      for (const refreshToken of ['nope', `${'0'.repeat(8)}-0000-0000-0000-000000000000.${'x'.repeat(43)}`]) {
+      for (const refreshToken of [
+        'nope',
+        `${'0'.repeat(8)}-0000-0000-0000-000000000000.${'x'.repeat(43)}`,
+      ]) {
         await t.http().post('/api/v1/auth/refresh').send({ refreshToken }).expect(401);
       }
       await t.http().post('/api/v1/auth/refresh').send({}).expect(401);
@@ -154,7 +217,11 @@ describe('Auth (e2e)', () => {
       await t.http().post('/api/v1/auth/logout').set(auth).expect(204);
       const res = await t.http().get('/api/v1/user').set(auth).expect(401);
       expect(res.body).toMatchObject({ code: 'AUTH.SESSION_REVOKED' });
-      await t.http().post('/api/v1/auth/refresh').send({ refreshToken: u.refreshToken }).expect(401);
+      await t
+        .http()
+        .post('/api/v1/auth/refresh')
+        .send({ refreshToken: u.refreshToken })
+        .expect(401);
     });
 
     it('should list sessions, revoke one, and log out everywhere', async () => {
@@ -168,7 +235,9 @@ describe('Auth (e2e)', () => {
       const secondToken = (second.body as UserBody).user.token;
       const auth = { Authorization: `Bearer ${u.token}` };
       const list = await t.http().get('/api/v1/auth/sessions').set(auth).expect(200);
-      const sessions = (list.body as { sessions: { id: string; current: boolean; userAgent: string }[] }).sessions;
+      const sessions = (
+        list.body as { sessions: { id: string; current: boolean; userAgent: string }[] }
+      ).sessions;
       expect(sessions).toHaveLength(2);
       const other = sessions.find((s) => !s.current)!;
       expect(other.userAgent).toBe('second-device');
@@ -212,7 +281,11 @@ describe('Auth (e2e)', () => {
     it('should reject expired and tampered access tokens', async () => {
       const u = await registerUser(t);
       const [h, p] = u.token.split('.');
-      await t.http().get('/api/v1/user').set('Authorization', `Bearer ${h}.${p}.bad-signature`).expect(401);
+      await t
+        .http()
+        .get('/api/v1/user')
+        .set('Authorization', `Bearer ${h}.${p}.bad-signature`)
+        .expect(401);
       const jwt = t.app.get(AccessTokenService);
       expect(jwt.ttlSeconds).toBe(t.config.auth.accessTtlSeconds);
     });
@@ -238,7 +311,10 @@ describe('Auth (e2e)', () => {
         .http()
         .post('/api/v1/auth/token')
         .type('form')
-        .send({ grant_type: 'refresh_token', refresh_token: (res.body as { refresh_token: string }).refresh_token })
+        .send({
+          grant_type: 'refresh_token',
+          refresh_token: (res.body as { refresh_token: string }).refresh_token,
+        })
         .expect(200);
       expect((refreshed.body as { access_token: string }).access_token).toEqual(expect.any(String));
     });
@@ -252,9 +328,19 @@ describe('Auth (e2e)', () => {
         .send({ grant_type: 'password', username: u.email, password: 'nope nope' })
         .expect(400);
       expect(bad.body).toEqual({ error: 'invalid_grant', error_description: expect.any(String) });
-      const unsupported = await t.http().post('/api/v1/auth/token').type('form').send({ grant_type: 'client_credentials' }).expect(400);
+      const unsupported = await t
+        .http()
+        .post('/api/v1/auth/token')
+        .type('form')
+        .send({ grant_type: 'client_credentials' })
+        .expect(400);
       expect(unsupported.body).toMatchObject({ error: 'unsupported_grant_type' });
-      const missing = await t.http().post('/api/v1/auth/token').type('form').send({ grant_type: 'password' }).expect(400);
+      const missing = await t
+        .http()
+        .post('/api/v1/auth/token')
+        .type('form')
+        .send({ grant_type: 'password' })
+        .expect(400);
       expect(missing.body).toMatchObject({ error: 'invalid_request' });
     });
   });

@@ -26,8 +26,16 @@ describe('Public contracts (e2e, built CLI)', () => {
   it('should match docs/openapi.json and schema.gql byte for byte', async () => {
     const cli = fromRoot('dist', 'src', 'cli.js');
     expect(existsSync(cli)).toBe(true);
-    const env = { PATH: process.env.PATH, NODE_ENV: 'test', DATABASE_URL: db.url, LOG_LEVEL: 'warn' };
-    const result = await run(process.execPath, [cli, 'openapi:export', '--check'], { env, cwd: fromRoot() }).then(
+    const env = {
+      PATH: process.env.PATH,
+      NODE_ENV: 'test',
+      DATABASE_URL: db.url,
+      LOG_LEVEL: 'warn',
+    };
+    const result = await run(process.execPath, [cli, 'openapi:export', '--check'], {
+      env,
+      cwd: fromRoot(),
+    }).then(
       () => 'up to date',
       (error: { stderr: string }) => error.stderr,
     );
@@ -36,7 +44,10 @@ describe('Public contracts (e2e, built CLI)', () => {
 
   it('should give every operation a unique id and document errors in the common shape', async () => {
     const spec = (await import(fromRoot('docs', 'openapi.json'))) as {
-      paths: Record<string, Record<string, { operationId?: string; responses: Record<string, unknown> }>>;
+      paths: Record<
+        string,
+        Record<string, { operationId?: string; responses: Record<string, unknown> }>
+      >;
     };
     const operations = Object.values(spec.paths).flatMap((item) => Object.values(item));
     const ids = operations.map((op) => op.operationId);

@@ -3,7 +3,15 @@ import { createTestApp, type TestApp } from '../helpers/test-app';
 
 interface GqlResponse<T> {
   data?: T | null;
-  errors?: { message: string; extensions: { code: string; domainCode?: string; statusCode?: number; errors?: Record<string, string[]> } }[];
+  errors?: {
+    message: string;
+    extensions: {
+      code: string;
+      domainCode?: string;
+      statusCode?: number;
+      errors?: Record<string, string[]>;
+    };
+  }[];
 }
 
 describe('GraphQL (e2e)', () => {
@@ -17,7 +25,11 @@ describe('GraphQL (e2e)', () => {
     await t.close();
   });
 
-  const gql = async <T>(query: string, variables?: object, token?: string): Promise<GqlResponse<T>> => {
+  const gql = async <T>(
+    query: string,
+    variables?: object,
+    token?: string,
+  ): Promise<GqlResponse<T>> => {
     const req = t.http().post('/graphql').set('Content-Type', 'application/json');
     if (token) req.set('Authorization', `Bearer ${token}`);
     return (await req.send({ query, variables })).body as GqlResponse<T>;
@@ -25,33 +37,57 @@ describe('GraphQL (e2e)', () => {
 
   it('should answer `me` with a token', async () => {
     const u = await registerUser(t);
-    const res = await gql<{ me: { username: string; email: string; role: string } }>('{ me { username email role } }', {}, u.token);
+    const res = await gql<{ me: { username: string; email: string; role: string } }>(
+      '{ me { username email role } }',
+      {},
+      u.token,
+    );
     expect(res.errors).toBeUndefined();
     expect(res.data?.me).toEqual({ username: u.username, email: u.email, role: 'Author' });
   });
 
   it('should list the caller’s sessions under `me`', async () => {
     const u = await registerUser(t);
-    const res = await gql<{ me: { sessions: { current: boolean }[] } }>('{ me { sessions { id current lastUsedAt } } }', {}, u.token);
+    const res = await gql<{ me: { sessions: { current: boolean }[] } }>(
+      '{ me { sessions { id current lastUsedAt } } }',
+      {},
+      u.token,
+    );
     expect(res.data?.me.sessions).toEqual([expect.objectContaining({ current: true })]);
   });
 
   it('should refuse `me` without a token with UNAUTHENTICATED and the domain code', async () => {
     const res = await gql('{ me { username } }');
     expect(res.data).toBeNull();
-    expect(res.errors?.[0].extensions).toMatchObject({ code: 'UNAUTHENTICATED', domainCode: 'AUTH.UNAUTHENTICATED', statusCode: 401 });
+    expect(res.errors?.[0].extensions).toMatchObject({
+      code: 'UNAUTHENTICATED',
+      domainCode: 'AUTH.UNAUTHENTICATED',
+      statusCode: 401,
+    });
   });
 
   it('should update the profile and map validation and conflict errors', async () => {
     const u = await registerUser(t);
     const other = await registerUser(t);
-    const mutation = 'mutation($input: UpdateProfileInput!) { updateProfile(input: $input) { bio username } }';
-    const ok = await gql<{ updateProfile: { bio: string } }>(mutation, { input: { bio: 'graph bio' } }, u.token);
+    const mutation =
+      'mutation($input: UpdateProfileInput!) { updateProfile(input: $input) { bio username } }';
+    const ok = await gql<{ updateProfile: { bio: string } }>(
+      mutation,
+      { input: { bio: 'graph bio' } },
+      u.token,
+    );
     expect(ok.data?.updateProfile.bio).toBe('graph bio');
     const bad = await gql(mutation, { input: { image: 'javascript:alert(1)' } }, u.token);
-    expect(bad.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', statusCode: 422, errors: { image: expect.any(Array) } });
+    expect(bad.errors?.[0].extensions).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      statusCode: 422,
+      errors: { image: expect.any(Array) },
+    });
     const taken = await gql(mutation, { input: { username: other.username } }, u.token);
-    expect(taken.errors?.[0].extensions).toMatchObject({ domainCode: 'USERS.USERNAME_TAKEN', statusCode: 409 });
+    expect(taken.errors?.[0].extensions).toMatchObject({
+      domainCode: 'USERS.USERNAME_TAKEN',
+      statusCode: 409,
+    });
   });
 
   it('should reject queries above the complexity limit', async () => {
@@ -77,7 +113,12 @@ describe('GraphQL depth limit (e2e)', () => {
     const u = await registerUser(t);
     const auth = { Authorization: `Bearer ${u.token}` };
     await t.http().post('/graphql').set(auth).send({ query: '{ me { username } }' }).expect(200);
-    const res = await t.http().post('/graphql').set(auth).send({ query: '{ me { sessions { id } } }' }).expect(400);
+    const res = await t
+      .http()
+      .post('/graphql')
+      .set(auth)
+      .send({ query: '{ me { sessions { id } } }' })
+      .expect(400);
     const body = res.body as GqlResponse<unknown>;
     expect(body.errors?.[0].message).toMatch(/exceeds maximum operation depth of 1/);
   });

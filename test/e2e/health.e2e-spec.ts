@@ -27,7 +27,9 @@ describe('Health and failure modes (e2e)', () => {
     await t.http().get('/api/health/ready').expect(200);
     // Make the database refuse connections and cut the ones the pool holds.
     await admin(`ALTER DATABASE "${t.db.name}" ALLOW_CONNECTIONS false`);
-    await admin(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '${t.db.name}'`);
+    await admin(
+      `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '${t.db.name}'`,
+    );
     try {
       const down = await t.http().get('/api/health/ready').expect(503);
       expect(down.body).toMatchObject({ status: 'error', error: { database: { status: 'down' } } });

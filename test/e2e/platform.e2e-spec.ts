@@ -33,13 +33,27 @@ describe('HTTP platform (e2e)', () => {
         .post('/api/v1/users')
         .send({ user: { username: 'ab', email: 'not-an-email', password: 'short' }, admin: true })
         .expect(422);
-      expect(res.body).toMatchObject({ ...ERROR_BODY, statusCode: 422, code: 'COMMON.VALIDATION_FAILED' });
-      expect(Object.keys((res.body as { errors: object }).errors).sort()).toEqual(['admin', 'email', 'password', 'username']);
+      expect(res.body).toMatchObject({
+        ...ERROR_BODY,
+        statusCode: 422,
+        code: 'COMMON.VALIDATION_FAILED',
+      });
+      expect(Object.keys((res.body as { errors: object }).errors).sort()).toEqual([
+        'admin',
+        'email',
+        'password',
+        'username',
+      ]);
     });
 
     it('should answer a missing envelope and malformed JSON with 4xx, never 500', async () => {
       await t.http().post('/api/v1/users').send({}).expect(422);
-      const res = await t.http().post('/api/v1/users').set('Content-Type', 'application/json').send('{"user":').expect(400);
+      const res = await t
+        .http()
+        .post('/api/v1/users')
+        .set('Content-Type', 'application/json')
+        .send('{"user":')
+        .expect(400);
       expect(res.body).toMatchObject({ ...ERROR_BODY, statusCode: 400 });
     });
 
@@ -47,12 +61,24 @@ describe('HTTP platform (e2e)', () => {
       const noToken = await t.http().get('/api/v1/admin/users').expect(401);
       expect(noToken.body).toMatchObject({ ...ERROR_BODY, code: 'AUTH.UNAUTHENTICATED' });
       const u = await registerUser(t);
-      const forbidden = await t.http().get('/api/v1/admin/users').set('Authorization', `Bearer ${u.token}`).expect(403);
-      expect(forbidden.body).toMatchObject({ ...ERROR_BODY, code: 'AUTH.FORBIDDEN', statusCode: 403 });
+      const forbidden = await t
+        .http()
+        .get('/api/v1/admin/users')
+        .set('Authorization', `Bearer ${u.token}`)
+        .expect(403);
+      expect(forbidden.body).toMatchObject({
+        ...ERROR_BODY,
+        code: 'AUTH.FORBIDDEN',
+        statusCode: 403,
+      });
     });
 
     it('should reject an invalid token even on a public route with 401', async () => {
-      await t.http().get('/api/v1/profiles/someone').set('Authorization', 'Token not-a-jwt').expect(401);
+      await t
+        .http()
+        .get('/api/v1/profiles/someone')
+        .set('Authorization', 'Token not-a-jwt')
+        .expect(401);
     });
 
     it('should answer 409 on conflicts', async () => {
@@ -60,16 +86,30 @@ describe('HTTP platform (e2e)', () => {
       const res = await t
         .http()
         .post('/api/v1/users')
-        .send({ user: { username: u.username, email: 'fresh@example.test', password: 'long enough pw' } })
+        .send({
+          user: { username: u.username, email: 'fresh@example.test', password: 'long enough pw' },
+        })
         .expect(409);
-      expect(res.body).toMatchObject({ ...ERROR_BODY, code: 'USERS.USERNAME_TAKEN', errors: { username: expect.any(Array) } });
+      expect(res.body).toMatchObject({
+        ...ERROR_BODY,
+        code: 'USERS.USERNAME_TAKEN',
+        errors: { username: expect.any(Array) },
+      });
     });
 
     it('should echo a valid X-Request-Id and use it as the correlation id', async () => {
-      const res = await t.http().get('/api/v1/nope').set('X-Request-Id', 'trace-abc.123').expect(404);
+      const res = await t
+        .http()
+        .get('/api/v1/nope')
+        .set('X-Request-Id', 'trace-abc.123')
+        .expect(404);
       expect(res.headers['x-request-id']).toBe('trace-abc.123');
       expect((res.body as { correlationId: string }).correlationId).toBe('trace-abc.123');
-      const unsafe = await t.http().get('/api/v1/nope').set('X-Request-Id', 'bad id with spaces!').expect(404);
+      const unsafe = await t
+        .http()
+        .get('/api/v1/nope')
+        .set('X-Request-Id', 'bad id with spaces!')
+        .expect(404);
       expect(unsafe.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
     });
   });
@@ -79,7 +119,11 @@ describe('HTTP platform (e2e)', () => {
       const admin = await createUserWithRole(t, Role.Admin);
       const u = await registerUser(t);
       const auth = { Authorization: `Bearer ${admin.token}` };
-      const list = await t.http().get('/api/v1/admin/users?limit=1&sort=-createdAt').set(auth).expect(200);
+      const list = await t
+        .http()
+        .get('/api/v1/admin/users?limit=1&sort=-createdAt')
+        .set(auth)
+        .expect(200);
       const body = list.body as { users: { id: string; username: string }[]; total: number };
       expect(body.users).toHaveLength(1);
       expect(body.total).toBeGreaterThanOrEqual(2);
@@ -87,10 +131,25 @@ describe('HTTP platform (e2e)', () => {
       await t.http().get('/api/v1/admin/users?limit=101').set(auth).expect(422);
       const all = await t.http().get(`/api/v1/admin/users?limit=100`).set(auth).expect(200);
       const target = (all.body as typeof body).users.find((x) => x.username === u.username)!;
-      const changed = await t.http().patch(`/api/v1/admin/users/${target.id}/role`).set(auth).send({ role: 'editor' }).expect(200);
+      const changed = await t
+        .http()
+        .patch(`/api/v1/admin/users/${target.id}/role`)
+        .set(auth)
+        .send({ role: 'editor' })
+        .expect(200);
       expect(changed.body).toMatchObject({ id: target.id, role: 'editor' });
-      await t.http().patch(`/api/v1/admin/users/${target.id}/role`).set(auth).send({ role: 'god' }).expect(422);
-      await t.http().patch('/api/v1/admin/users/not-a-uuid/role').set(auth).send({ role: 'editor' }).expect(404);
+      await t
+        .http()
+        .patch(`/api/v1/admin/users/${target.id}/role`)
+        .set(auth)
+        .send({ role: 'god' })
+        .expect(422);
+      await t
+        .http()
+        .patch('/api/v1/admin/users/not-a-uuid/role')
+        .set(auth)
+        .send({ role: 'editor' })
+        .expect(404);
     });
   });
 
@@ -111,7 +170,11 @@ describe('HTTP platform (e2e)', () => {
         .expect(204);
       expect(ok.headers['access-control-allow-origin']).toBe('https://app.example.test');
       expect(ok.headers['access-control-allow-credentials']).toBe('true');
-      const no = await t.http().options('/api/v1/user').set('Origin', 'https://evil.example').set('Access-Control-Request-Method', 'GET');
+      const no = await t
+        .http()
+        .options('/api/v1/user')
+        .set('Origin', 'https://evil.example')
+        .set('Access-Control-Request-Method', 'GET');
       expect(no.headers['access-control-allow-origin']).toBeUndefined();
     });
 
@@ -132,7 +195,11 @@ describe('HTTP platform (e2e)', () => {
       await t.http().get('/docs').expect(200).expect('Content-Type', /html/);
       const redoc = await t.http().get('/redoc').expect(200);
       expect(redoc.text).toContain('/redoc/redoc.standalone.js');
-      await t.http().get('/redoc/redoc.standalone.js').expect(200).expect('Content-Type', /javascript/);
+      await t
+        .http()
+        .get('/redoc/redoc.standalone.js')
+        .expect(200)
+        .expect('Content-Type', /javascript/);
       const spec = (await t.http().get('/docs-json').expect(200)).body as {
         paths: Record<string, Record<string, { operationId: string }>>;
         components: { securitySchemes: Record<string, unknown>; schemas: Record<string, unknown> };
@@ -156,7 +223,9 @@ describe('HTTP platform (e2e)', () => {
       await t.http().get(`/api/v1/profiles/${u.username}`).expect(200);
       const res = await t.http().get('/metrics').expect(200);
       expect(res.headers['content-type']).toContain('text/plain');
-      expect(res.text).toMatch(/http_request_duration_seconds_count\{method="GET",route="\/api\/v1\/profiles\/:username",status_code="200"\} \d+/);
+      expect(res.text).toMatch(
+        /http_request_duration_seconds_count\{method="GET",route="\/api\/v1\/profiles\/:username",status_code="200"\} \d+/,
+      );
       expect(res.text).toMatch(/db_pool_connections\{state="total"\} \d+/);
       expect(res.text).toMatch(/queue_jobs\{queue="mail",state="waiting"\} \d+/);
       expect(res.text).not.toContain(u.username);

@@ -1,13 +1,20 @@
+import { getQueueToken } from '@nestjs/bullmq';
 import type { INestApplicationContext } from '@nestjs/common';
+import type { Queue } from 'bullmq';
 import { Client } from 'pg';
 import { Role } from '@/core/auth/permissions';
-import { MailService } from '@/core/mail/mail.service';
+import { MailService, type OutgoingMail } from '@/core/mail/mail.service';
+import { MailJob, QueueName } from '@/core/queue/queue.constants';
 import { SessionsCleanupTask } from '@/modules/auth';
 import { NotificationsService } from '@/modules/notifications';
 import { createUserWithRole, registerUser } from '../factories/user.factory';
 import { createTestApp, type TestApp } from '../helpers/test-app';
 
-async function waitFor<T>(probe: () => Promise<T | undefined>, what: string, timeoutMs = 15_000): Promise<T> {
+async function waitFor<T>(
+  probe: () => Promise<T | undefined>,
+  what: string,
+  timeoutMs = 15_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await probe();
@@ -35,47 +42,66 @@ describe.each([
     await t.close();
   });
 
-  const deliveries = async (email: string) =>
-    (await t.dataSource.query(
-      `SELECT status, attempts FROM mail_deliveries WHERE recipient = $1`,
+  const deliveries = (email: string) =>
+    t.dataSource.query<{ status: string; attempts: number }[]>(
+      'SELECT status, attempts FROM mail_deliveries WHERE recipient = $1',
       [email],
-    )) as { status: string; attempts: number }[];
+    );
+  const userIdOf = async (email: string) =>
+    (
+      await t.dataSource.query<{ id: string }[]>('SELECT id FROM users WHERE email = $1', [email])
+    )[0].id;
+  const mailsTo = (email: string) =>
+    send.mock.calls.map(([mail]) => mail as OutgoingMail).filter((mail) => mail.to === email);
 
   it('should send the welcome mail exactly once through a real worker, even when the job runs again', async () => {
     const u = await registerUser(t);
-    await waitFor(async () => ((await deliveries(u.email))[0]?.status === 'sent' ? true : undefined), 'welcome mail');
-    const sentTo = () => send.mock.calls.filter(([mail]) => (mail as { to: string }).to === u.email).length;
-    expect(sentTo()).toBe(1);
-    expect(send.mock.calls.find(([mail]) => (mail as { to: string }).to === u.email)?.[0]).toMatchObject({
-      template: 'welcome',
-      context: { username: u.username },
-    });
+    await waitFor(
+      async () => ((await deliveries(u.email))[0]?.status === 'sent' ? true : undefined),
+      'welcome mail',
+    );
+    expect(mailsTo(u.email)).toEqual([
+      { to: u.email, template: 'welcome', context: { username: u.username } },
+    ]);
 
     // A duplicate enqueue is deduplicated by job id; a second job (a redelivery) is a no-op.
-    const userId = ((await t.dataSource.query('SELECT id FROM users WHERE email = $1', [u.email])) as { id: string }[])[0].id;
+    const userId = await userIdOf(u.email);
     await t.app.get(NotificationsService).enqueueWelcome(userId);
-    const queue = (t.app.get(NotificationsService) as unknown as { queue: { add: (...a: unknown[]) => Promise<{ id: string; waitUntilFinished?: unknown }> } }).queue;
-    const again = await queue.add('welcome', { userId }, { jobId: `welcome-${userId}-redelivery` });
-    await waitFor(async () => {
-      const state = await (queue as unknown as { getJobState: (id: string) => Promise<string> }).getJobState(again.id);
-      return state === 'completed' ? true : undefined;
-    }, 'redelivered job');
-    expect(sentTo()).toBe(1);
+    const queue = t.app.get<Queue>(getQueueToken(QueueName.Mail));
+    const again = await queue.add(
+      MailJob.Welcome,
+      { userId },
+      { jobId: `welcome-${userId}-redelivery` },
+    );
+    await waitFor(
+      async () => ((await queue.getJobState(again.id!)) === 'completed' ? true : undefined),
+      'redelivered job',
+    );
+    expect(mailsTo(u.email)).toHaveLength(1);
     expect(await deliveries(u.email)).toEqual([{ status: 'sent', attempts: 1 }]);
   });
 
   it('should let concurrent runs of one mail job send once', async () => {
     const u = await registerUser(t);
-    const userId = ((await t.dataSource.query('SELECT id FROM users WHERE email = $1', [u.email])) as { id: string }[])[0].id;
+    const userId = await userIdOf(u.email);
     const notifications = worker.get(NotificationsService);
-    const outcomes = await Promise.all([notifications.sendWelcome(userId), notifications.sendWelcome(userId), notifications.sendWelcome(userId)]);
+    const outcomes = await Promise.all([
+      notifications.sendWelcome(userId),
+      notifications.sendWelcome(userId),
+      notifications.sendWelcome(userId),
+    ]);
     expect(outcomes.filter((o) => o === 'sent').length).toBeLessThanOrEqual(1);
-    await waitFor(async () => ((await deliveries(u.email))[0]?.status === 'sent' ? true : undefined), 'welcome mail');
-    expect(send.mock.calls.filter(([mail]) => (mail as { to: string }).to === u.email)).toHaveLength(1);
+    await waitFor(
+      async () => ((await deliveries(u.email))[0]?.status === 'sent' ? true : undefined),
+      'welcome mail',
+    );
+    expect(mailsTo(u.email)).toHaveLength(1);
   });
 
   it('should quietly skip a welcome job whose user is gone', async () => {
-    const outcome = await worker.get(NotificationsService).sendWelcome('00000000-0000-4000-8000-000000000000');
+    const outcome = await worker
+      .get(NotificationsService)
+      .sendWelcome('00000000-0000-4000-8000-000000000000');
     expect(outcome).toBe('user-gone');
   });
 
@@ -104,11 +130,23 @@ describe.each([
   it('should serve the queue dashboard to admins only', async () => {
     const admin = await createUserWithRole(t, Role.Admin);
     const customer = await createUserWithRole(t, Role.Customer);
-    const page = await t.http().get('/admin/queues').set('Authorization', `Bearer ${admin.token}`).expect(200);
+    const page = await t
+      .http()
+      .get('/admin/queues')
+      .set('Authorization', `Bearer ${admin.token}`)
+      .expect(200);
     expect(page.text).toContain('<html');
-    const api = await t.http().get('/admin/queues/api/queues').set('Authorization', `Bearer ${admin.token}`).expect(200);
+    const api = await t
+      .http()
+      .get('/admin/queues/api/queues')
+      .set('Authorization', `Bearer ${admin.token}`)
+      .expect(200);
     expect(JSON.stringify(api.body)).toContain('"mail"');
-    await t.http().get('/admin/queues').set('Authorization', `Bearer ${customer.token}`).expect(403);
+    await t
+      .http()
+      .get('/admin/queues')
+      .set('Authorization', `Bearer ${customer.token}`)
+      .expect(403);
     await t.http().get('/admin/queues/api/queues').set('Accept', 'application/json').expect(401);
     const browser = await t.http().get('/admin/queues').set('Accept', 'text/html').expect(303);
     expect(browser.headers.location).toBe('/account/login?next=%2Fadmin%2Fqueues');

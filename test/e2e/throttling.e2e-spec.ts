@@ -5,7 +5,9 @@ describe('Rate limiting (e2e)', () => {
   let t: TestApp;
 
   beforeAll(async () => {
-    t = await createTestApp({ env: { THROTTLE_LIMIT: '8', AUTH_THROTTLE_LIMIT: '3', THROTTLE_TTL_SECONDS: '60' } });
+    t = await createTestApp({
+      env: { THROTTLE_LIMIT: '8', AUTH_THROTTLE_LIMIT: '3', THROTTLE_TTL_SECONDS: '60' },
+    });
   });
 
   afterAll(async () => {
@@ -17,7 +19,11 @@ describe('Rate limiting (e2e)', () => {
     for (let i = 0; i < 3; i++) await t.http().post('/api/v1/users/login').send(body).expect(401);
     const res = await t.http().post('/api/v1/users/login').send(body).expect(429);
     expect(Number(res.headers['retry-after'])).toBeGreaterThan(0);
-    expect(res.body).toMatchObject({ code: 'HTTP.RATE_LIMITED', statusCode: 429, errors: { body: expect.any(Array) } });
+    expect(res.body).toMatchObject({
+      code: 'HTTP.RATE_LIMITED',
+      statusCode: 429,
+      errors: { body: expect.any(Array) },
+    });
   });
 
   it('should apply the default limit to other routes, GraphQL included', async () => {
@@ -26,8 +32,10 @@ describe('Rate limiting (e2e)', () => {
     let retryAfter: string | undefined;
     for (let i = 0; i < 9; i++) {
       const res = await t.http().post('/graphql').send({ query: '{ me { username } }' });
-      codes.push((res.body as { errors: { extensions: { code: string } }[] }).errors[0].extensions.code);
-      retryAfter = res.headers['retry-after'] as string | undefined;
+      codes.push(
+        (res.body as { errors: { extensions: { code: string } }[] }).errors[0].extensions.code,
+      );
+      retryAfter = res.headers['retry-after'];
     }
     expect(codes.slice(0, 8)).toEqual(Array(8).fill('UNAUTHENTICATED'));
     expect(codes[8]).toBe('RATE_LIMITED');

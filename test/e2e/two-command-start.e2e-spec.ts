@@ -50,10 +50,16 @@ describe('Two-command start (e2e, real process)', () => {
       ADMIN_PASSWORD: 'smoke-test-admin-pw',
     };
     const started = Date.now();
-    child = spawn(process.execPath, [main], { env, cwd: fromRoot(), stdio: ['ignore', 'pipe', 'pipe'] });
+    child = spawn(process.execPath, [main], {
+      env,
+      cwd: fromRoot(),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
     child.stderr?.on('data', (d: Buffer) => (output += d.toString()));
-    const exited = new Promise<number | null>((resolve) => child!.once('exit', (code) => resolve(code)));
+    const exited = new Promise<number | null>((resolve) =>
+      child!.once('exit', (code) => resolve(code)),
+    );
 
     let ready: { status: string; info: Record<string, unknown> } | undefined;
     while (!ready && Date.now() - started < 60_000) {
@@ -65,8 +71,14 @@ describe('Two-command start (e2e, real process)', () => {
       }
       if (!ready) await new Promise((r) => setTimeout(r, 250));
     }
-    expect({ ready: Boolean(ready), output: ready ? '' : output }).toEqual({ ready: true, output: '' });
-    expect(ready?.info).toMatchObject({ database: { status: 'up' }, 'memory-store': { status: 'up' } });
+    expect({ ready: Boolean(ready), output: ready ? '' : output }).toEqual({
+      ready: true,
+      output: '',
+    });
+    expect(ready?.info).toMatchObject({
+      database: { status: 'up' },
+      'memory-store': { status: 'up' },
+    });
     expect(output).toContain('DATABASE_URL is not set: started embedded PostgreSQL');
     expect(output).toContain('REDIS_URL is not set');
     expect(output).toContain('created the first admin');
@@ -75,7 +87,9 @@ describe('Two-command start (e2e, real process)', () => {
     const reg = await fetch(`http://127.0.0.1:${port}/api/v1/users`, {
       method: 'POST',
       headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({ user: { username: 'smoke', email: 'smoke@example.test', password: 'smoke-password' } }),
+      body: JSON.stringify({
+        user: { username: 'smoke', email: 'smoke@example.test', password: 'smoke-password' },
+      }),
     });
     expect(reg.status).toBe(201);
     const deadline = Date.now() + 15_000;

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { TestApp } from '../helpers/test-app';
-import { Role } from '@/core/auth/permissions';
+import { type Role } from '@/core/auth/permissions';
 import { UsersService } from '@/modules/users';
 
 let counter = 0;
@@ -14,7 +14,12 @@ export interface UserInput {
 /** An unsaved, unique user (in memory). */
 export function makeUser(overrides: Partial<UserInput> = {}): UserInput {
   const id = `${Date.now().toString(36)}${(counter++).toString(36)}${randomBytes(2).toString('hex')}`;
-  return { username: `user_${id}`, email: `user_${id}@example.test`, password: 'correct horse battery', ...overrides };
+  return {
+    username: `user_${id}`,
+    email: `user_${id}@example.test`,
+    password: 'correct horse battery',
+    ...overrides,
+  };
 }
 
 export interface RegisteredUser extends UserInput {
@@ -23,17 +28,26 @@ export interface RegisteredUser extends UserInput {
 }
 
 /** Registers through the public API, as a client would; returns the tokens. */
-export async function registerUser(t: TestApp, overrides: Partial<UserInput> = {}): Promise<RegisteredUser> {
+export async function registerUser(
+  t: TestApp,
+  overrides: Partial<UserInput> = {},
+): Promise<RegisteredUser> {
   const input = makeUser(overrides);
   const res = await t.http().post('/api/v1/users').send({ user: input }).expect(201);
   const body = res.body as { user: { token: string } };
-  const cookie = ([] as string[]).concat(res.headers['set-cookie'] ?? []).find((c) => c.startsWith('stoa_refresh='));
+  const cookie = ([] as string[])
+    .concat(res.headers['set-cookie'] ?? [])
+    .find((c) => c.startsWith('stoa_refresh='));
   const refreshToken = decodeURIComponent(cookie?.split(';')[0].split('=')[1] ?? '');
   return { ...input, token: body.user.token, refreshToken };
 }
 
 /** Creates a user directly through the service (for roles registration does not grant). */
-export async function createUserWithRole(t: TestApp, role: Role, overrides: Partial<UserInput> = {}) {
+export async function createUserWithRole(
+  t: TestApp,
+  role: Role,
+  overrides: Partial<UserInput> = {},
+) {
   const input = makeUser(overrides);
   const user = await t.app.get(UsersService).create({ ...input, role });
   const res = await t

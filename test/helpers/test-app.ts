@@ -29,7 +29,12 @@ export interface TestApp {
 }
 
 /** Environment every test app starts from: test mode, fast hashing, generous default limits. */
-export function testEnv(db: TestDatabase, prefix: string, redisUrl: string | undefined, extra: RawEnv = {}): RawEnv {
+export function testEnv(
+  db: TestDatabase,
+  prefix: string,
+  redisUrl: string | undefined,
+  extra: RawEnv = {},
+): RawEnv {
   return {
     NODE_ENV: 'test',
     DATABASE_URL: db.url,
@@ -59,7 +64,10 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
   let app: NestExpressApplication;
   try {
     config = loadConfiguration(
-      testEnv(db, prefix, redisUrl, { WORKERS_IN_API: options.workers ? 'true' : 'false', ...options.env }),
+      testEnv(db, prefix, redisUrl, {
+        WORKERS_IN_API: options.workers ? 'true' : 'false',
+        ...options.env,
+      }),
     );
     app = await createApp({ config, databaseUrl: db.url });
     await app.init();

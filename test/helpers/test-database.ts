@@ -27,16 +27,22 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   // template is only used here, but retry briefly in case parallel files clone at once.
   for (let attempt = 0; ; attempt++) {
     try {
-      await admin(runtime.adminUrl, (c) => c.query(`CREATE DATABASE "${name}" TEMPLATE "${runtime.templateDb}"`));
+      await admin(runtime.adminUrl, (c) =>
+        c.query(`CREATE DATABASE "${name}" TEMPLATE "${runtime.templateDb}"`),
+      );
       break;
     } catch (error) {
-      if (attempt >= 20 || !/being accessed by other users/.test((error as Error).message)) throw error;
+      if (attempt >= 20 || !/being accessed by other users/.test((error as Error).message))
+        throw error;
       await new Promise((r) => setTimeout(r, 100 + Math.random() * 200));
     }
   }
   return {
     name,
     url: withDatabase(runtime.adminUrl, name),
-    drop: () => admin(runtime.adminUrl, (c) => c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`)).then(() => undefined),
+    drop: () =>
+      admin(runtime.adminUrl, (c) =>
+        c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`),
+      ).then(() => undefined),
   };
 }

@@ -20,7 +20,9 @@ describe('Entities vs. migrated schema', () => {
 
   it('should need no schema change to match the entities (migrations are complete)', async () => {
     const { upQueries } = await t.dataSource.driver.createSchemaBuilder().log();
-    const drift = upQueries.map((q) => q.query).filter((sql) => !DB_ONLY.some((re) => re.test(sql)));
+    const drift = upQueries
+      .map((q) => q.query)
+      .filter((sql) => !DB_ONLY.some((re) => re.test(sql)));
     expect(drift).toEqual([]);
   });
 

@@ -33,7 +33,8 @@ export default async function globalSetup(): Promise<void> {
     const { rows } = await admin.query<{ datname: string }>(
       "SELECT datname FROM pg_database WHERE datname LIKE 'stoa\\_test\\_%'",
     );
-    for (const { datname } of rows) await admin.query(`DROP DATABASE IF EXISTS "${datname}" WITH (FORCE)`);
+    for (const { datname } of rows)
+      await admin.query(`DROP DATABASE IF EXISTS "${datname}" WITH (FORCE)`);
     await admin.query(`CREATE DATABASE "${TEMPLATE_DB}"`);
   } finally {
     await admin.end();
@@ -43,6 +44,11 @@ export default async function globalSetup(): Promise<void> {
   await migrateBullmqSchema(templateUrl);
 
   mkdirSync(fromRoot('.data'), { recursive: true });
-  const runtime: TestRuntime = { adminUrl, templateDb: TEMPLATE_DB, redisUrl: config.redis.url, embeddedDir };
+  const runtime: TestRuntime = {
+    adminUrl,
+    templateDb: TEMPLATE_DB,
+    redisUrl: config.redis.url,
+    embeddedDir,
+  };
   writeFileSync(RUNTIME_FILE, JSON.stringify(runtime));
 }

@@ -17,7 +17,8 @@ export const RUNTIME_FILE = fromRoot('.data', 'test-runtime.json');
 export const TEMPLATE_DB = 'stoa_test_template';
 
 export function readTestRuntime(): TestRuntime {
-  if (!existsSync(RUNTIME_FILE)) throw new Error('test runtime missing: run tests through jest (global setup)');
+  if (!existsSync(RUNTIME_FILE))
+    throw new Error('test runtime missing: run tests through jest (global setup)');
   return JSON.parse(readFileSync(RUNTIME_FILE, 'utf8')) as TestRuntime;
 }
 

@@ -48,7 +48,8 @@ export class AccessTokenService {
     } catch {
       throw new InvalidTokenError();
     }
-    if (claims.typ !== 'access' || !claims.sid || !ROLES.has(claims.role)) throw new InvalidTokenError();
+    if (claims.typ !== 'access' || !claims.sid || !ROLES.has(claims.role))
+      throw new InvalidTokenError();
     if (await this.store.get(this.revokedKey(claims.sid))) throw new SessionRevokedError();
     return { id: claims.sub, role: claims.role, sessionId: claims.sid };
   }

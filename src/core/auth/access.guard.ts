@@ -22,7 +22,10 @@ export class AccessGuard implements CanActivate {
 
   async canActivate(ctx: ExecutionContext): Promise<boolean> {
     const targets = [ctx.getHandler(), ctx.getClass()];
-    const publicMode = this.reflector.getAllAndOverride<boolean | 'ignore-token'>(IS_PUBLIC, targets);
+    const publicMode = this.reflector.getAllAndOverride<boolean | 'ignore-token'>(
+      IS_PUBLIC,
+      targets,
+    );
     const isPublic = publicMode !== undefined && publicMode !== false;
     if (publicMode === 'ignore-token') return true;
     const required = this.reflector.getAllAndOverride<Permission[]>(REQUIRED_PERMISSIONS, targets);

@@ -4,7 +4,12 @@ import {
   type ExecutionContext,
   applyDecorators,
 } from '@nestjs/common';
-import { ApiBearerAuth, ApiOAuth2, ApiForbiddenResponse, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import {
+  ApiBearerAuth,
+  ApiOAuth2,
+  ApiForbiddenResponse,
+  ApiUnauthorizedResponse,
+} from '@nestjs/swagger';
 import { ErrorBody } from '@/core/http/error-body';
 import { requestOf } from './request-context';
 import type { AuthUser, Permission } from './permissions';

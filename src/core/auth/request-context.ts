@@ -9,13 +9,15 @@ export type AuthedRequest = Request & { user?: AuthUser };
 export function requestOf(ctx: ExecutionContext): AuthedRequest | undefined {
   const type = ctx.getType<GqlContextType>();
   if (type === 'http') return ctx.switchToHttp().getRequest<AuthedRequest>();
-  if (type === 'graphql') return GqlExecutionContext.create(ctx).getContext<{ req: AuthedRequest }>().req;
+  if (type === 'graphql')
+    return GqlExecutionContext.create(ctx).getContext<{ req: AuthedRequest }>().req;
   return undefined;
 }
 
 export function responseOf(ctx: ExecutionContext): Response | undefined {
   const type = ctx.getType<GqlContextType>();
   if (type === 'http') return ctx.switchToHttp().getResponse<Response>();
-  if (type === 'graphql') return GqlExecutionContext.create(ctx).getContext<{ res: Response }>().res;
+  if (type === 'graphql')
+    return GqlExecutionContext.create(ctx).getContext<{ res: Response }>().res;
   return undefined;
 }

@@ -13,11 +13,16 @@ export class AdvisoryLockService {
    * Runs `work` if the lock is free, holding it on one dedicated connection; returns
    * `{ acquired: false }` immediately when another process holds it.
    */
-  async tryWithLock<T>(name: string, work: () => Promise<T>): Promise<{ acquired: boolean; result?: T }> {
+  async tryWithLock<T>(
+    name: string,
+    work: () => Promise<T>,
+  ): Promise<{ acquired: boolean; result?: T }> {
     const runner = this.dataSource.createQueryRunner();
     await runner.connect();
     try {
-      const [row] = (await runner.query('SELECT pg_try_advisory_lock(hashtext($1)) AS ok', [name])) as {
+      const [row] = (await runner.query('SELECT pg_try_advisory_lock(hashtext($1)) AS ok', [
+        name,
+      ])) as {
         ok: boolean;
       }[];
       if (!row?.ok) return { acquired: false };

@@ -27,7 +27,11 @@ export class DatabaseModule {
           }),
         }),
       ],
-      providers: [{ provide: DATABASE_URL, useValue: url }, TransactionService, AdvisoryLockService],
+      providers: [
+        { provide: DATABASE_URL, useValue: url },
+        TransactionService,
+        AdvisoryLockService,
+      ],
       exports: [DATABASE_URL, TransactionService, AdvisoryLockService],
     };
   }

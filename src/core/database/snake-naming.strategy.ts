@@ -1,7 +1,10 @@
 import { DefaultNamingStrategy, type NamingStrategyInterface } from 'typeorm';
 
 const snake = (s: string): string =>
-  s.replace(/([a-z\d])([A-Z])/g, '$1_$2').replace(/([A-Z]+)([A-Z][a-z\d]+)/g, '$1_$2').toLowerCase();
+  s
+    .replace(/([a-z\d])([A-Z])/g, '$1_$2')
+    .replace(/([A-Z]+)([A-Z][a-z\d]+)/g, '$1_$2')
+    .toLowerCase();
 
 /** camelCase properties ↔ snake_case columns, the PostgreSQL convention. */
 export class SnakeNamingStrategy extends DefaultNamingStrategy implements NamingStrategyInterface {

@@ -8,7 +8,7 @@ type AfterCommit = () => void | Promise<void>;
 export interface TransactionContext {
   manager: EntityManager;
   /** Runs after a successful commit (enqueue a job, emit an event); skipped on rollback. */
-  afterCommit(fn: AfterCommit): void;
+  afterCommit: (fn: AfterCommit) => void;
 }
 
 /**

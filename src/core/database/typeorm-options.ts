@@ -17,7 +17,9 @@ export function typeOrmOptions(db: DatabaseConfig, url: string): DataSourceOptio
     migrationsRun: false,
     namingStrategy: new SnakeNamingStrategy(),
     entities: [fromRoot(__filename.endsWith('.js') ? 'dist/src' : 'src', '**/*.entity.{ts,js}')],
-    migrations: [fromRoot(__filename.endsWith('.js') ? 'dist/migrations' : 'migrations', '*.{ts,js}')],
+    migrations: [
+      fromRoot(__filename.endsWith('.js') ? 'dist/migrations' : 'migrations', '*.{ts,js}'),
+    ],
     migrationsTableName: 'typeorm_migrations',
     // Failed queries surface as exceptions (and 500s are logged by the filter); expected ones
     // such as unique violations must not spam the log.

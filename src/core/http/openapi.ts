@@ -23,7 +23,16 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
     .setLicense('MIT', 'https://opensource.org/licenses/MIT')
     .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' }, 'bearer')
     .addOAuth2(
-      { type: 'oauth2', flows: { password: { tokenUrl: '/api/v1/auth/token', refreshUrl: '/api/v1/auth/token', scopes: {} } } },
+      {
+        type: 'oauth2',
+        flows: {
+          password: {
+            tokenUrl: '/api/v1/auth/token',
+            refreshUrl: '/api/v1/auth/token',
+            scopes: {},
+          },
+        },
+      },
       'oauth2',
     )
     .build();
@@ -36,8 +45,14 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
   for (const item of Object.values(document.paths)) {
     for (const op of [item.get, item.post, item.put, item.patch, item.delete]) {
       if (!op) continue;
-      op.responses['429'] ??= { description: 'Rate limited; see Retry-After', content: { 'application/json': { schema: errorBody } } };
-      op.responses['500'] ??= { description: 'Unexpected error (details are logged, never returned)', content: { 'application/json': { schema: errorBody } } };
+      op.responses['429'] ??= {
+        description: 'Rate limited; see Retry-After',
+        content: { 'application/json': { schema: errorBody } },
+      };
+      op.responses['500'] ??= {
+        description: 'Unexpected error (details are logged, never returned)',
+        content: { 'application/json': { schema: errorBody } },
+      };
     }
   }
   return document;
@@ -49,7 +64,7 @@ export function stableStringify(value: unknown): string {
     if (Array.isArray(v)) return v.map(sort);
     if (v && typeof v === 'object') {
       return Object.fromEntries(
-        Object.keys(v as object)
+        Object.keys(v)
           .sort()
           .map((k) => [k, sort((v as Record<string, unknown>)[k])]),
       );
@@ -83,7 +98,9 @@ export function mountApiDocs(app: INestApplication): void {
   });
   // ReDoc's bundle comes from node_modules (no CDN) and the init is a file, not inline script,
   // so the strict CSP holds on this page too.
-  const bundle = readFileSync(createRequire(__filename).resolve('redoc/bundles/redoc.standalone.js'));
+  const bundle = readFileSync(
+    createRequire(__filename).resolve('redoc/bundles/redoc.standalone.js'),
+  );
   const http = app.getHttpAdapter();
   http.get(REDOC_PATH, (_req: Request, res: Response) => {
     res.type('html').send(redocPage(`/${DOCS_PATH}-json`));

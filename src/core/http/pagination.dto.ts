@@ -78,4 +78,3 @@ export function sortWhitelist<F extends string>(columns: Record<F, string>) {
     },
   };
 }
-

@@ -46,7 +46,11 @@ export class KeyValueThrottlerStorage implements ThrottlerStorage {
   }
 }
 
-export function throttlerOptions(http: HttpConfig, storage: ThrottlerStorage, reflector: Reflector): ThrottlerModuleOptions {
+export function throttlerOptions(
+  http: HttpConfig,
+  storage: ThrottlerStorage,
+  reflector: Reflector,
+): ThrottlerModuleOptions {
   const ttl = http.throttleTtlSeconds * 1000;
   return {
     storage,
@@ -57,7 +61,10 @@ export function throttlerOptions(http: HttpConfig, storage: ThrottlerStorage, re
         ttl,
         limit: http.authThrottleLimit,
         skipIf: (ctx) =>
-          !reflector.getAllAndOverride<boolean>(STRICT_THROTTLE, [ctx.getHandler(), ctx.getClass()]),
+          !reflector.getAllAndOverride<boolean>(STRICT_THROTTLE, [
+            ctx.getHandler(),
+            ctx.getClass(),
+          ]),
       },
     ],
   };
@@ -72,7 +79,10 @@ export class AppThrottlerGuard extends ThrottlerGuard {
   protected override getRequestResponse(context: ExecutionContext) {
     const req = requestOf(context);
     const res = responseOf(context);
-    return { req: req as unknown as Record<string, unknown>, res: res as unknown as Record<string, unknown> };
+    return {
+      req: req as unknown as Record<string, unknown>,
+      res: res as unknown as Record<string, unknown>,
+    };
   }
 
   protected override async shouldSkip(context: ExecutionContext): Promise<boolean> {

@@ -34,9 +34,12 @@ function isEnvelope(error: ValidationError): boolean {
 export function toErrorDetails(errors: ValidationError[], parent = ''): ErrorDetails {
   const details: ErrorDetails = {};
   for (const error of errors) {
-    const path = isEnvelope(error) && error.children?.length
-      ? parent
-      : parent ? `${parent}.${error.property}` : error.property;
+    const path =
+      isEnvelope(error) && error.children?.length
+        ? parent
+        : parent
+          ? `${parent}.${error.property}`
+          : error.property;
     if (error.constraints) {
       details[path] = Object.values(error.constraints).map((m) =>
         // class-validator prefixes messages with the property name; the key already says it.

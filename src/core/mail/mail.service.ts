@@ -40,9 +40,12 @@ export class MailService implements OnApplicationShutdown {
     let compiled = this.templates.get(template);
     if (!compiled) {
       const load = (part: string) =>
-        Handlebars.compile(readFileSync(join(VIEWS_DIR, 'mail', `${template}.${part}.hbs`), 'utf8'), {
-          strict: true,
-        });
+        Handlebars.compile(
+          readFileSync(join(VIEWS_DIR, 'mail', `${template}.${part}.hbs`), 'utf8'),
+          {
+            strict: true,
+          },
+        );
       compiled = { subject: load('subject'), html: load('html'), text: load('text') };
       this.templates.set(template, compiled);
     }
@@ -61,7 +64,13 @@ export class MailService implements OnApplicationShutdown {
       this.logger.log(`[mail:log] to=${mail.to} subject="${subject}"\n${text}`);
       return `log-${Date.now()}`;
     }
-    const info = (await this.transport.sendMail({ from: this.mail.from, to: mail.to, subject, html, text })) as {
+    const info = (await this.transport.sendMail({
+      from: this.mail.from,
+      to: mail.to,
+      subject,
+      html,
+      text,
+    })) as {
       messageId: string;
     };
     return info.messageId;

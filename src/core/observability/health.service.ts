@@ -24,7 +24,10 @@ export class HealthService {
   async readiness(): Promise<{ status: 200 | 503; body: HealthCheckResult }> {
     if (lifecycle.draining) {
       const shutdown = { shutdown: { status: 'down' as const, message: 'draining for shutdown' } };
-      return { status: 503, body: { status: 'shutting_down', info: {}, error: shutdown, details: shutdown } };
+      return {
+        status: 503,
+        body: { status: 'shutting_down', info: {}, error: shutdown, details: shutdown },
+      };
     }
     try {
       const body = await this.health.check([
@@ -44,7 +47,9 @@ export class HealthService {
     try {
       await Promise.race([
         this.store.ping(),
-        new Promise((_, reject) => setTimeout(() => reject(new Error('timeout')), TIMEOUT_MS).unref()),
+        new Promise((_, reject) =>
+          setTimeout(() => reject(new Error('timeout')), TIMEOUT_MS).unref(),
+        ),
       ]);
       return indicator.up({ backend: this.store.kind });
     } catch (error) {

@@ -50,7 +50,10 @@ const QUIET_ROUTES = /^\/(api\/health\/|metrics)/;
             res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
           },
           transport: http.logPretty
-            ? { target: 'pino-pretty', options: { singleLine: true, translateTime: 'SYS:HH:MM:ss.l' } }
+            ? {
+                target: 'pino-pretty',
+                options: { singleLine: true, translateTime: 'SYS:HH:MM:ss.l' },
+              }
             : undefined,
         },
       }),

@@ -30,7 +30,8 @@ export class MetricsController {
     const expected = this.http.metricsToken;
     if (expected) {
       const given = extractAccessToken(req.headers.authorization);
-      if (!given || !sameSecret(given, expected)) throw new UnauthenticatedError('metrics token required');
+      if (!given || !sameSecret(given, expected))
+        throw new UnauthenticatedError('metrics token required');
     }
     const { contentType, body } = await this.metrics.render();
     req.res?.setHeader('Content-Type', contentType);

@@ -2,7 +2,9 @@ import { Injectable } from '@nestjs/common';
 import type { NextFunction, Request, Response } from 'express';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 
-export type GaugeCollector = (set: (labels: Record<string, string>, value: number) => void) => Promise<void>;
+export type GaugeCollector = (
+  set: (labels: Record<string, string>, value: number) => void,
+) => Promise<void>;
 
 /**
  * Prometheus metrics in a registry of this app instance (not prom-client's global one, so

@@ -9,7 +9,10 @@ export const BULLMQ_SCHEMA = 'bullmq';
  * Creates or upgrades BullMQ's PostgreSQL schema. Must run before any queue or worker is
  * created in PostgreSQL mode; BullMQ serializes concurrent callers with an advisory lock.
  */
-export async function migrateBullmqSchema(url: string, logger = new Logger('Queues')): Promise<void> {
+export async function migrateBullmqSchema(
+  url: string,
+  logger = new Logger('Queues'),
+): Promise<void> {
   const client = new Client({ connectionString: url });
   await client.connect();
   try {

@@ -31,7 +31,12 @@ function requireQueuesPermission(tokens: AccessTokenService) {
           return;
         }
         const error = normalizeError(new MissingPermissionError([Permission.QueuesView]));
-        res.status(401).json({ ...error, statusCode: 401, code: 'AUTH.UNAUTHENTICATED', correlationId: requestIdOf(req) });
+        res.status(401).json({
+          ...error,
+          statusCode: 401,
+          code: 'AUTH.UNAUTHENTICATED',
+          correlationId: requestIdOf(req),
+        });
         return;
       }
       if (!roleHasPermissions(user.role, [Permission.QueuesView])) {
@@ -50,8 +55,15 @@ export function mountQueueBoard(app: INestApplication): void {
   const serverAdapter = new ExpressAdapter();
   serverAdapter.setBasePath(QUEUE_BOARD_PATH);
   const queues = Object.values(QueueName).map(
-    (name) => new BullMQAdapter(app.get<Queue>(getQueueToken(name), { strict: false }), { readOnlyMode: false }),
+    (name) =>
+      new BullMQAdapter(app.get<Queue>(getQueueToken(name), { strict: false }), {
+        readOnlyMode: false,
+      }),
   );
   createBullBoard({ queues, serverAdapter, options: { uiConfig: { boardTitle: 'Stoa queues' } } });
-  app.use(QUEUE_BOARD_PATH, requireQueuesPermission(app.get(AccessTokenService)), serverAdapter.getRouter());
+  app.use(
+    QUEUE_BOARD_PATH,
+    requireQueuesPermission(app.get(AccessTokenService)),
+    serverAdapter.getRouter(),
+  );
 }

@@ -23,7 +23,11 @@ import { DEFAULT_JOB_OPTIONS, QueueName } from './queue.constants';
       useFactory: (redis: Redis | null, databaseUrl: string, cfg: RedisConfig) => {
         if (redis) {
           setDefaultBackendFactory();
-          return { connection: redis, prefix: `${cfg.keyPrefix}bull`, defaultJobOptions: DEFAULT_JOB_OPTIONS };
+          return {
+            connection: redis,
+            prefix: `${cfg.keyPrefix}bull`,
+            defaultJobOptions: DEFAULT_JOB_OPTIONS,
+          };
         }
         setDefaultBackendFactory(createPostgresBackend);
         return {
@@ -48,11 +52,23 @@ export class QueueModule implements OnModuleInit {
     const queues = Object.values(QueueName).map((name) =>
       this.moduleRef.get<Queue>(getQueueToken(name), { strict: false }),
     );
-    this.metrics.registerGauge('queue_jobs', 'Jobs per queue and state', ['queue', 'state'], async (set) => {
-      for (const queue of queues) {
-        const counts = await queue.getJobCounts('waiting', 'active', 'delayed', 'completed', 'failed');
-        for (const [state, count] of Object.entries(counts)) set({ queue: queue.name, state }, count);
-      }
-    });
+    this.metrics.registerGauge(
+      'queue_jobs',
+      'Jobs per queue and state',
+      ['queue', 'state'],
+      async (set) => {
+        for (const queue of queues) {
+          const counts = await queue.getJobCounts(
+            'waiting',
+            'active',
+            'delayed',
+            'completed',
+            'failed',
+          );
+          for (const [state, count] of Object.entries(counts))
+            set({ queue: queue.name, state }, count);
+        }
+      },
+    );
   }
 }

@@ -5,7 +5,6 @@ import type { Redis } from 'ioredis';
 import { RedisSessionStore } from './redis-session.store';
 import './session-data';
 
-
 export const SESSION_COOKIE = 'stoa.sid';
 /** Paths that use cookie sessions; the JSON API never does (it takes bearer tokens). */
 export const COOKIE_SESSION_PATHS = ['/account', '/admin/queues'];

@@ -23,7 +23,9 @@ export function securityHeaders(opts: { relaxedPaths: string[] }): RequestHandle
   };
   const strict = helmet({ contentSecurityPolicy: { directives } });
   const relaxed = helmet({
-    contentSecurityPolicy: { directives: { ...directives, scriptSrc: ["'self'", "'unsafe-inline'"] } },
+    contentSecurityPolicy: {
+      directives: { ...directives, scriptSrc: ["'self'", "'unsafe-inline'"] },
+    },
   });
   return (req, res, next) =>
     (opts.relaxedPaths.some((p) => req.path.startsWith(p)) ? relaxed : strict)(req, res, next);

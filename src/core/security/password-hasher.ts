@@ -13,7 +13,12 @@ export class PasswordHasher {
   constructor(@Inject(authConfig.KEY) private readonly auth: AuthConfig) {}
 
   private get options(): argon2.HashOptions & { raw?: false } {
-    return { type: argon2.argon2id, memoryCost: this.auth.argon2MemoryKib, timeCost: 2, parallelism: 1 };
+    return {
+      type: argon2.argon2id,
+      memoryCost: this.auth.argon2MemoryKib,
+      timeCost: 2,
+      parallelism: 1,
+    };
   }
 
   hash(password: string): Promise<string> {

@@ -22,7 +22,9 @@ export class RedisSessionStore extends Store {
   }
 
   private ttlOf(session: SessionData): number {
-    const expires = session.cookie?.expires ? new Date(session.cookie.expires).getTime() : undefined;
+    const expires = session.cookie?.expires
+      ? new Date(session.cookie.expires).getTime()
+      : undefined;
     const seconds = expires ? Math.ceil((expires - Date.now()) / 1000) : this.defaultTtlSeconds;
     return Math.max(1, seconds);
   }

@@ -16,7 +16,12 @@ import {
 } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
-import { CurrentUser, Public, RequirePermissions, UsesCookieSession } from '@/core/auth/auth.decorators';
+import {
+  CurrentUser,
+  Public,
+  RequirePermissions,
+  UsesCookieSession,
+} from '@/core/auth/auth.decorators';
 import { Permission, type AuthUser } from '@/core/auth/permissions';
 import { StrictThrottle } from '@/core/http/throttling';
 import { CsrfGuard, CsrfService } from '@/core/security/csrf';
@@ -47,7 +52,11 @@ export class AccountController {
   @Public()
   @Get('login')
   @Render('account/login')
-  loginPage(@Req() req: Request, @Res({ passthrough: true }) res: Response, @Query('next') next?: string) {
+  loginPage(
+    @Req() req: Request,
+    @Res({ passthrough: true }) res: Response,
+    @Query('next') next?: string,
+  ) {
     // Store something so the session is saved and its id (which the CSRF token is bound to)
     // stays stable until login.
     req.session.startedAt ??= new Date().toISOString();
@@ -62,7 +71,11 @@ export class AccountController {
   @StrictThrottle()
   @UseGuards(CsrfGuard)
   @Post('login')
-  async login(@Body() form: AccountLoginForm, @Req() req: Request, @Res() res: Response): Promise<void> {
+  async login(
+    @Body() form: AccountLoginForm,
+    @Req() req: Request,
+    @Res() res: Response,
+  ): Promise<void> {
     const user = await this.users.verifyCredentials(form.email, form.password);
     if (!user) {
       res.status(401).render('account/login', {
@@ -79,7 +92,11 @@ export class AccountController {
       ip: req.ip,
     });
     // A new session id on privilege change defeats session fixation.
-    await new Promise<void>((resolve, reject) => req.session.regenerate((e) => (e ? reject(e) : resolve())));
+    await new Promise<void>((resolve, reject) =>
+      req.session.regenerate((e: unknown) =>
+        e ? reject(e instanceof Error ? e : new Error('session regenerate failed')) : resolve(),
+      ),
+    );
     req.session.auth = { id: user.id, role: user.role, sessionId };
     res.redirect(303, form.next && SAFE_NEXT.test(form.next) ? form.next : '/account/sessions');
   }
@@ -89,8 +106,15 @@ export class AccountController {
   @UseGuards(ActiveSessionGuard)
   @Get('sessions')
   @Render('account/sessions')
-  async sessionsPage(@CurrentUser() me: AuthUser, @Req() req: Request, @Res({ passthrough: true }) res: Response) {
-    const [user, sessions] = await Promise.all([this.users.getById(me.id), this.sessions.list(me.id)]);
+  async sessionsPage(
+    @CurrentUser() me: AuthUser,
+    @Req() req: Request,
+    @Res({ passthrough: true }) res: Response,
+  ) {
+    const [user, sessions] = await Promise.all([
+      this.users.getById(me.id),
+      this.sessions.list(me.id),
+    ]);
     const flash = req.session.flash;
     req.session.flash = undefined;
     return {

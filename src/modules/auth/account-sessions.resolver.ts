@@ -12,7 +12,10 @@ export class AccountSessionsResolver {
 
   @RequirePermissions(Permission.AccountSelf)
   @ResolveField(() => [SessionModel])
-  async sessions(@Parent() account: AccountModel, @CurrentUser() me: AuthUser): Promise<SessionModel[]> {
+  async sessions(
+    @Parent() account: AccountModel,
+    @CurrentUser() me: AuthUser,
+  ): Promise<SessionModel[]> {
     const sessions = await this.sessionsService.list(account.id);
     return sessions.map((s) => ({
       id: s.id,

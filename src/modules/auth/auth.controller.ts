@@ -62,7 +62,12 @@ export class AuthController {
   ) {}
 
   private withCookie(res: Response, tokens: IssuedTokens): UserResponse {
-    setRefreshCookie(res, tokens.refreshToken, this.config.cookieSecure, this.config.refreshTtlSeconds);
+    setRefreshCookie(
+      res,
+      tokens.refreshToken,
+      this.config.cookieSecure,
+      this.config.refreshTtlSeconds,
+    );
     return { user: toUserDto(tokens.user, tokens.accessToken) };
   }
 
@@ -140,7 +145,12 @@ export class AuthController {
     const presented = body.refreshToken ?? refreshCookieOf(req);
     if (!presented) throw new InvalidRefreshTokenError();
     const tokens = await this.auth.refresh(presented);
-    setRefreshCookie(res, tokens.refreshToken, this.config.cookieSecure, this.config.refreshTtlSeconds);
+    setRefreshCookie(
+      res,
+      tokens.refreshToken,
+      this.config.cookieSecure,
+      this.config.refreshTtlSeconds,
+    );
     return {
       accessToken: tokens.accessToken,
       refreshToken: tokens.refreshToken,
@@ -154,7 +164,10 @@ export class AuthController {
   @Post('auth/logout')
   @HttpCode(204)
   @ApiNoContentResponse()
-  async logout(@CurrentUser() me: AuthUser, @Res({ passthrough: true }) res: Response): Promise<void> {
+  async logout(
+    @CurrentUser() me: AuthUser,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<void> {
     await this.sessions.revoke(me.id, me.sessionId, 'logout');
     clearRefreshCookie(res, this.config.cookieSecure);
   }
@@ -207,7 +220,10 @@ export class AuthController {
   @Post('auth/password')
   @HttpCode(204)
   @ApiNoContentResponse()
-  async changePassword(@CurrentUser() me: AuthUser, @Body() body: ChangePasswordBody): Promise<void> {
+  async changePassword(
+    @CurrentUser() me: AuthUser,
+    @Body() body: ChangePasswordBody,
+  ): Promise<void> {
     await this.auth.changePassword(me.id, me.sessionId, body.newPassword, body.currentPassword);
   }
 }

@@ -9,7 +9,10 @@ export class InvalidCredentialsError extends DomainError {
 }
 
 export class InvalidRefreshTokenError extends DomainError {
-  constructor(code = 'AUTH.INVALID_REFRESH_TOKEN', message = 'refresh token is invalid or expired') {
+  constructor(
+    code = 'AUTH.INVALID_REFRESH_TOKEN',
+    message = 'refresh token is invalid or expired',
+  ) {
     super(code, message, ErrorKind.Unauthenticated, { refreshToken: [message] });
   }
 }
@@ -17,7 +20,10 @@ export class InvalidRefreshTokenError extends DomainError {
 /** An already-rotated refresh token came back: it was stolen or replayed. */
 export class RefreshTokenReusedError extends InvalidRefreshTokenError {
   constructor() {
-    super('AUTH.REFRESH_TOKEN_REUSED', 'refresh token was already used; the session has been revoked');
+    super(
+      'AUTH.REFRESH_TOKEN_REUSED',
+      'refresh token was already used; the session has been revoked',
+    );
   }
 }
 
@@ -31,6 +37,8 @@ export class WrongPasswordError extends DomainError {
 
 export class SessionNotFoundError extends DomainError {
   constructor() {
-    super('AUTH.SESSION_NOT_FOUND', 'session not found', ErrorKind.NotFound, { session: ['not found'] });
+    super('AUTH.SESSION_NOT_FOUND', 'session not found', ErrorKind.NotFound, {
+      session: ['not found'],
+    });
   }
 }

@@ -14,7 +14,13 @@ import { SessionsService } from './sessions.service';
 @Module({
   imports: [TypeOrmModule.forFeature([Session]), PassportModule, UsersModule],
   controllers: [AuthController, OAuth2Controller],
-  providers: [AuthService, SessionsService, SessionsRepository, LocalStrategy, AccountSessionsResolver],
+  providers: [
+    AuthService,
+    SessionsService,
+    SessionsRepository,
+    LocalStrategy,
+    AccountSessionsResolver,
+  ],
   exports: [AuthService, SessionsService],
 })
 export class AuthModule {}

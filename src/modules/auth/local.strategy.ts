@@ -44,7 +44,8 @@ export class LocalAuthGuard extends AuthGuard('local') {
 
   /** Keep the domain error from the strategy instead of passport's generic 401. */
   override handleRequest<TUser>(err: unknown, user: TUser | false): TUser {
-    if (err) throw err;
+    if (err instanceof Error) throw err;
+    if (err) throw new InvalidCredentialsError();
     if (!user) throw new InvalidCredentialsError();
     return user;
   }

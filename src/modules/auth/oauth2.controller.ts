@@ -47,7 +47,10 @@ export class OAuth2ExceptionFilter implements ExceptionFilter {
     let body: OAuthError;
     if (exception instanceof ValidationFailedError) {
       body = exception.details.grant_type
-        ? { error: 'unsupported_grant_type', error_description: 'grant_type must be password or refresh_token' }
+        ? {
+            error: 'unsupported_grant_type',
+            error_description: 'grant_type must be password or refresh_token',
+          }
         : {
             error: 'invalid_request',
             error_description: Object.entries(exception.details)
@@ -91,7 +94,9 @@ export class OAuth2Controller {
   @Header('Pragma', 'no-cache')
   @ApiConsumes('application/x-www-form-urlencoded')
   @ApiOkResponse({ description: 'Tokens issued', type: OAuthTokenResponse })
-  @ApiBadRequestResponse({ description: 'RFC 6749 error: invalid_request, invalid_grant, unsupported_grant_type' })
+  @ApiBadRequestResponse({
+    description: 'RFC 6749 error: invalid_request, invalid_grant, unsupported_grant_type',
+  })
   async token(
     @Body() body: OAuthTokenBody,
     @Headers('user-agent') userAgent: string | undefined,

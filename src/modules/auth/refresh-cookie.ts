@@ -8,7 +8,12 @@ function options(secure: boolean, maxAgeMs?: number): CookieOptions {
   return { httpOnly: true, secure, sameSite: 'strict', path: COOKIE_PATH, maxAge: maxAgeMs };
 }
 
-export function setRefreshCookie(res: Response, token: string, secure: boolean, ttlSeconds: number): void {
+export function setRefreshCookie(
+  res: Response,
+  token: string,
+  secure: boolean,
+  ttlSeconds: number,
+): void {
   res.cookie(REFRESH_COOKIE, token, options(secure, ttlSeconds * 1000));
 }
 

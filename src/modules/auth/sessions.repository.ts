@@ -11,17 +11,27 @@ export class SessionsRepository {
     return manager ? manager.getRepository(Session) : this.repo;
   }
 
-  insert(data: Pick<Session, 'userId' | 'tokenHash' | 'userAgent' | 'ip' | 'expiresAt'>, manager?: EntityManager) {
+  insert(
+    data: Pick<Session, 'userId' | 'tokenHash' | 'userAgent' | 'ip' | 'expiresAt'>,
+    manager?: EntityManager,
+  ) {
     const repo = this.on(manager);
     return repo.save(repo.create({ ...data, lastUsedAt: new Date() }));
   }
 
   /** Locks the row so two concurrent refreshes of one token cannot both rotate it. */
   findForUpdate(id: string, manager: EntityManager): Promise<Session | null> {
-    return manager.getRepository(Session).findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
+    return manager
+      .getRepository(Session)
+      .findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
   }
 
-  async rotate(id: string, tokenHash: string, expiresAt: Date, manager: EntityManager): Promise<void> {
+  async rotate(
+    id: string,
+    tokenHash: string,
+    expiresAt: Date,
+    manager: EntityManager,
+  ): Promise<void> {
     await manager
       .getRepository(Session)
       .createQueryBuilder()
@@ -66,19 +76,21 @@ export class SessionsRepository {
   }
 
   async revokeById(id: string, reason: string, manager: EntityManager): Promise<void> {
-    await manager.getRepository(Session).update({ id, revokedAt: IsNull() }, { revokedAt: new Date(), revokedReason: reason });
+    await manager
+      .getRepository(Session)
+      .update({ id, revokedAt: IsNull() }, { revokedAt: new Date(), revokedReason: reason });
   }
 
   /** Deletes sessions expired, or revoked, longer ago than `graceDays`; bounded per call. */
   async deleteStale(graceDays: number, batch = 5_000): Promise<number> {
-    const result = (await this.repo.query(
+    const result = await this.repo.query<[unknown, number]>(
       `DELETE FROM sessions WHERE id IN (
          SELECT id FROM sessions
          WHERE expires_at < now() - make_interval(days => $1)
             OR revoked_at < now() - make_interval(days => $1)
          LIMIT $2)`,
       [graceDays, batch],
-    )) as [unknown, number];
+    );
     return result[1];
   }
 }

@@ -4,7 +4,11 @@ import { authConfig, type AuthConfig } from '@/config';
 import { AccessTokenService } from '@/core/auth/access-token.service';
 import { TransactionService } from '@/core/database/transaction.service';
 import type { EntityManager } from 'typeorm';
-import { InvalidRefreshTokenError, RefreshTokenReusedError, SessionNotFoundError } from './auth.errors';
+import {
+  InvalidRefreshTokenError,
+  RefreshTokenReusedError,
+  SessionNotFoundError,
+} from './auth.errors';
 import type { Session } from './entities/session.entity';
 import { SessionsRepository } from './sessions.repository';
 
@@ -83,7 +87,7 @@ export class SessionsService {
     // The revocation is committed before we answer, then its access tokens are denied.
     if (outcome.revoked) await this.accessTokens.denySessions([outcome.revoked]);
     if (outcome.error) throw outcome.error;
-    return { session: outcome.session!, refreshToken: outcome.refreshToken! };
+    return { session: outcome.session, refreshToken: outcome.refreshToken };
   }
 
   /** Whether the session exists, is not revoked and has not expired. */
@@ -102,7 +106,12 @@ export class SessionsService {
   }
 
   /** Ends every session of the user, or every one but `exceptId`. */
-  async revokeAll(userId: string, reason: string, exceptId?: string, manager?: EntityManager): Promise<string[]> {
+  async revokeAll(
+    userId: string,
+    reason: string,
+    exceptId?: string,
+    manager?: EntityManager,
+  ): Promise<string[]> {
     const ids = await this.sessions.revoke({ userId, exceptId }, reason, manager);
     await this.accessTokens.denySessions(ids);
     return ids;

@@ -41,7 +41,13 @@ export class NotificationsProcessor extends WorkerHost {
 
   @OnWorkerEvent('failed')
   onFailed(job: Job | undefined, error: Error): void {
-    this.metrics.jobsProcessed.inc({ queue: QueueName.Mail, name: job?.name ?? 'unknown', outcome: 'failed' });
-    this.logger.warn(`mail job ${job?.id ?? '?'} failed (attempt ${job?.attemptsMade ?? '?'}): ${error.message}`);
+    this.metrics.jobsProcessed.inc({
+      queue: QueueName.Mail,
+      name: job?.name ?? 'unknown',
+      outcome: 'failed',
+    });
+    this.logger.warn(
+      `mail job ${job?.id ?? '?'} failed (attempt ${job?.attemptsMade ?? '?'}): ${error.message}`,
+    );
   }
 }

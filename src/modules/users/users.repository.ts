@@ -12,8 +12,11 @@ export const USER_SORT = sortWhitelist({
   email: 'u.email',
 });
 
-export type NewUser = Pick<User, 'email' | 'username' | 'passwordHash'> & Partial<Pick<User, 'role' | 'bio' | 'image'>>;
-export type UserChanges = Partial<Pick<User, 'email' | 'username' | 'passwordHash' | 'bio' | 'image' | 'role'>>;
+export type NewUser = Pick<User, 'email' | 'username' | 'passwordHash'> &
+  Partial<Pick<User, 'role' | 'bio' | 'image'>>;
+export type UserChanges = Partial<
+  Pick<User, 'email' | 'username' | 'passwordHash' | 'bio' | 'image' | 'role'>
+>;
 
 /**
  * Unique violations become domain errors: the database, not a racy pre-check, is what
@@ -23,7 +26,8 @@ function mapUniqueViolation(error: unknown): never {
   if (error instanceof QueryFailedError) {
     const { code, constraint } = error.driverError as { code?: string; constraint?: string };
     if (code === '23505' && constraint === 'users_email_lower_key') throw new EmailTakenError();
-    if (code === '23505' && constraint === 'users_username_lower_key') throw new UsernameTakenError();
+    if (code === '23505' && constraint === 'users_username_lower_key')
+      throw new UsernameTakenError();
   }
   throw error;
 }
@@ -69,7 +73,12 @@ export class UsersRepository {
     }
   }
 
-  async list(page: { limit: number; offset: number; sort: string; role?: Role }): Promise<[User[], number]> {
+  async list(page: {
+    limit: number;
+    offset: number;
+    sort: string;
+    role?: Role;
+  }): Promise<[User[], number]> {
     const { column, direction } = USER_SORT.parse(page.sort);
     const qb = this.repo
       .createQueryBuilder('u')

@@ -6,7 +6,9 @@ export class UserDto {
   @ApiProperty({ example: 'jake@jake.jake' })
   email: string;
 
-  @ApiProperty({ description: 'Access JWT; send it as `Authorization: Token <jwt>` or `Bearer <jwt>`' })
+  @ApiProperty({
+    description: 'Access JWT; send it as `Authorization: Token <jwt>` or `Bearer <jwt>`',
+  })
   token: string;
 
   @ApiProperty({ example: 'jake' })

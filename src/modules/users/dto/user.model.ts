@@ -5,7 +5,9 @@ import type { User } from '../entities/user.entity';
 registerEnumType(Role, { name: 'Role' });
 
 // Descriptions are explicit: the GraphQL CLI plugin's comment introspection mangles named types.
-@ObjectType('Account', { description: "The caller's own account (GraphQL clients already hold a token)." })
+@ObjectType('Account', {
+  description: "The caller's own account (GraphQL clients already hold a token).",
+})
 export class AccountModel {
   @Field(() => ID)
   id: string;
