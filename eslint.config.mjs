@@ -13,6 +13,7 @@ export default tseslint.config(
       'deploy/*.js',
       'jest.config.js',
       'eslint.config.mjs',
+      '.dependency-cruiser.cjs',
       'bench/',
     ],
   },

@@ -13,7 +13,7 @@ export class CreateUsers1764000000000 implements MigrationInterface {
         password_hash text         NOT NULL,
         bio           text,
         image         text,
-        role          varchar(16)  NOT NULL DEFAULT 'customer',
+        role          varchar(16)  NOT NULL DEFAULT 'author',
         created_at    timestamptz  NOT NULL DEFAULT now(),
         updated_at    timestamptz  NOT NULL DEFAULT now(),
         CONSTRAINT users_role_check CHECK (role IN ('admin', 'editor', 'author', 'customer'))

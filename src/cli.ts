@@ -10,7 +10,7 @@ import { loadConfigOrExit, prepareRuntime, type Runtime } from './bootstrap';
 import { CONTRACT_FILES, contractDrift, renderContracts } from './contracts';
 import { Role } from './core/auth/permissions';
 import { loadDotenv } from './core/env';
-import { UsersService } from './modules/users';
+import { EmailTakenError, UsernameTakenError, UsersService } from './modules/users';
 
 const USAGE = `Usage: node dist/src/cli.js <command> [options]
 
@@ -81,7 +81,9 @@ async function main(argv: string[]): Promise<number> {
             try {
               await users.create({ ...demo, password: DEMO_PASSWORD });
               logger.log(`created ${demo.role} ${demo.email}`);
-            } catch {
+            } catch (error) {
+              if (!(error instanceof EmailTakenError || error instanceof UsernameTakenError))
+                throw error;
               logger.log(`${demo.email} exists; left as is`);
             }
           }

@@ -1,4 +1,4 @@
-import { AccessTokenService } from '@/core/auth/access-token.service';
+import { JwtService } from '@nestjs/jwt';
 import { registerUser, makeUser } from '../factories/user.factory';
 import { createTestApp, type TestApp } from '../helpers/test-app';
 
@@ -286,8 +286,21 @@ describe('Auth (e2e)', () => {
         .get('/api/v1/user')
         .set('Authorization', `Bearer ${h}.${p}.bad-signature`)
         .expect(401);
-      const jwt = t.app.get(AccessTokenService);
-      expect(jwt.ttlSeconds).toBe(t.config.auth.accessTtlSeconds);
+      // Same claims and key as a real token, but expired ten seconds ago.
+      const { sub, sid, role, typ } = JSON.parse(Buffer.from(p, 'base64url').toString()) as Record<
+        string,
+        unknown
+      >;
+      const expired = await t.app
+        .get(JwtService)
+        .signAsync({ sub, sid, role, typ }, { expiresIn: -10 });
+      const res = await t
+        .http()
+        .get('/api/v1/user')
+        .set('Authorization', `Bearer ${expired}`)
+        .expect(401);
+      expect(res.body).toMatchObject({ code: 'AUTH.INVALID_TOKEN' });
+      await t.http().get('/api/v1/user').set('Authorization', `Bearer ${u.token}`).expect(200);
     });
   });
 

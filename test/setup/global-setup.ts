@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { Client } from 'pg';
 import { loadConfiguration } from '@/config';
@@ -6,7 +7,7 @@ import { runMigrations } from '@/core/database/migrate';
 import { loadDotenv } from '@/core/env';
 import { fromRoot } from '@/core/paths';
 import { migrateBullmqSchema } from '@/core/queue/postgres-backend';
-import { RUNTIME_FILE, TEMPLATE_DB, withDatabase, type TestRuntime } from './test-runtime';
+import { RUNTIME_FILE, TEMPLATE_PREFIX, withDatabase, type TestRuntime } from './test-runtime';
 
 /**
  * Once per `jest` run: find PostgreSQL (DATABASE_URL, or an embedded server when unset) and
@@ -26,27 +27,31 @@ export default async function globalSetup(): Promise<void> {
     (globalThis as { __embeddedPg?: typeof embedded }).__embeddedPg = embedded;
   }
 
+  const templateDb = `${TEMPLATE_PREFIX}${randomBytes(4).toString('hex')}`;
   const admin = new Client({ connectionString: adminUrl });
   await admin.connect();
   try {
-    // Leftovers of an interrupted run (test databases are named stoa_test_*).
+    // Leftovers of interrupted runs: test databases older than an hour. Younger ones may
+    // belong to a run in progress next to this one (each run has its own template).
     const { rows } = await admin.query<{ datname: string }>(
-      "SELECT datname FROM pg_database WHERE datname LIKE 'stoa\\_test\\_%'",
+      `SELECT datname FROM pg_database
+        WHERE datname LIKE 'stoa\\_test\\_%'
+          AND (pg_stat_file('base/' || oid || '/PG_VERSION')).modification < now() - interval '1 hour'`,
     );
     for (const { datname } of rows)
       await admin.query(`DROP DATABASE IF EXISTS "${datname}" WITH (FORCE)`);
-    await admin.query(`CREATE DATABASE "${TEMPLATE_DB}"`);
+    await admin.query(`CREATE DATABASE "${templateDb}"`);
   } finally {
     await admin.end();
   }
-  const templateUrl = withDatabase(adminUrl, TEMPLATE_DB);
+  const templateUrl = withDatabase(adminUrl, templateDb);
   await runMigrations(config.database, templateUrl);
   await migrateBullmqSchema(templateUrl);
 
   mkdirSync(fromRoot('.data'), { recursive: true });
   const runtime: TestRuntime = {
     adminUrl,
-    templateDb: TEMPLATE_DB,
+    templateDb,
     redisUrl: config.redis.url,
     embeddedDir,
   };

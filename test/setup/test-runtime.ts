@@ -14,7 +14,8 @@ export interface TestRuntime {
 }
 
 export const RUNTIME_FILE = fromRoot('.data', 'test-runtime.json');
-export const TEMPLATE_DB = 'stoa_test_template';
+/** Each `jest` run migrates its own template, so two runs on one server never collide. */
+export const TEMPLATE_PREFIX = 'stoa_test_template_';
 
 export function readTestRuntime(): TestRuntime {
   if (!existsSync(RUNTIME_FILE))

@@ -4,5 +4,5 @@ export { UserEvent, type UserRegisteredEvent } from './users.events';
 export type { User } from './entities/user.entity';
 export { toUserDto, UserResponse, UserDto } from './dto/user-response.dto';
 export { UserFieldRules } from './dto/user-fields';
-export { UserNotFoundError } from './users.errors';
+export { EmailTakenError, UserNotFoundError, UsernameTakenError } from './users.errors';
 export { AccountModel } from './dto/user.model';

@@ -51,8 +51,12 @@ export class UsersRepository {
       .getOne();
   }
 
+  /** Usernames are unique case-insensitively, so the lookup is too (and uses that index). */
   findByUsername(username: string): Promise<User | null> {
-    return this.repo.findOneBy({ username });
+    return this.repo
+      .createQueryBuilder('u')
+      .where('lower(u.username) = lower(:username)', { username })
+      .getOne();
   }
 
   async insert(data: NewUser, manager?: EntityManager): Promise<User> {

@@ -34,7 +34,8 @@ export class User {
   @Column({ type: 'text', nullable: true })
   image: string | null;
 
-  @Column({ type: 'varchar', length: 16, default: Role.Customer })
+  /** Registration grants `author`: every RealWorld user may publish. */
+  @Column({ type: 'varchar', length: 16, default: Role.Author })
   role: Role;
 
   @CreateDateColumn({ type: 'timestamptz' })
