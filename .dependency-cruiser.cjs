@@ -17,16 +17,19 @@ module.exports = {
     {
       name: 'feature-internals-are-private',
       severity: 'error',
-      comment: "Other code reaches a feature module only through its index.ts.",
+      comment: 'Other code reaches a feature module only through its index.ts.',
       from: { path: '^src/', pathNot: '^src/modules/' },
       to: { path: '^src/modules/[^/]+/.+', pathNot: '^src/modules/[^/]+/index\\.ts$' },
     },
     {
       name: 'modules-use-each-other-through-index',
       severity: 'error',
-      comment: 'A module may import another module only through that module\'s index.ts.',
+      comment: "A module may import another module only through that module's index.ts.",
       from: { path: '^src/modules/([^/]+)/' },
-      to: { path: '^src/modules/', pathNot: ['^src/modules/$1/', '^src/modules/[^/]+/index\\.ts$'] },
+      to: {
+        path: '^src/modules/',
+        pathNot: ['^src/modules/$1/', '^src/modules/[^/]+/index\\.ts$'],
+      },
     },
     {
       name: 'core-does-not-know-features',
