@@ -14,6 +14,7 @@ export default tseslint.config(
       'jest.config.js',
       'eslint.config.mjs',
       '.dependency-cruiser.cjs',
+      'src/metadata.ts',
       'bench/',
     ],
   },

@@ -33,13 +33,19 @@ const swc = [
 const common = {
   transform: { '^.+\\.(t|j|mj)s$': swc },
   transformIgnorePatterns: [`node_modules/(?!(${esmPackages.join('|')})/)`],
-  moduleNameMapper: { '^@/(.*)$': '<rootDir>/src/$1' },
+  moduleNameMapper: {
+    '^@/(.*)$': '<rootDir>/src/$1',
+    // src/metadata.ts (generated) imports siblings with the ESM-style `.js` suffix.
+    '^(\\.{1,2}/.*)\\.js$': '$1',
+  },
   testEnvironment: 'node',
   rootDir: __dirname,
 };
 
 /** @type {import('jest').Config} */
 module.exports = {
+  // Per-project testTimeout is ignored by Jest 30; the e2e budget is set for every project.
+  testTimeout: 60000,
   projects: [
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/src/**/*.spec.ts'] },
     {

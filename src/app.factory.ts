@@ -5,6 +5,9 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import compression from 'compression';
 import cookieParser from 'cookie-parser';
 import { Logger } from 'nestjs-pino';
+import type { Pool } from 'pg';
+import { DataSource } from 'typeorm';
+import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 import { AppModule, type AppModuleOptions } from './app.module';
 import { mountApiDocs } from './core/http/openapi';
 import { drainMiddleware } from './core/lifecycle';
@@ -57,7 +60,7 @@ export async function createApp(
       ttlSeconds: 7 * 86_400,
       redis: app.get(REDIS, { strict: false }),
       redisPrefix: config.redis.keyPrefix,
-      databaseUrl: options.databaseUrl,
+      pgPool: (app.get(DataSource).driver as PostgresDriver).master as Pool,
     }),
   );
 
@@ -77,7 +80,7 @@ export async function createApp(
   app.setViewEngine('hbs');
   app.set('view options', { layout: 'layout' });
 
-  mountApiDocs(app);
+  await mountApiDocs(app);
   mountQueueBoard(app);
 
   new NestLogger('Bootstrap').log(`HTTP app ready (${config.app.nodeEnv})`);

@@ -113,7 +113,7 @@ async function main(argv: string[]): Promise<number> {
         const app = await createApp({ config, databaseUrl: runtime.databaseUrl });
         await app.init();
         try {
-          const contracts = renderContracts(app);
+          const contracts = await renderContracts(app);
           if (values.check) {
             const drift = contractDrift(contracts);
             if (drift.length) {

@@ -14,10 +14,10 @@ export const CONTRACT_FILES = {
 export type Contracts = Record<keyof typeof CONTRACT_FILES, string>;
 
 /** Renders both contracts from a running (initialised) API app, deterministically. */
-export function renderContracts(app: INestApplication): Contracts {
+export async function renderContracts(app: INestApplication): Promise<Contracts> {
   const { schema } = app.get(GraphQLSchemaHost);
   return {
-    openapi: stableStringify(buildOpenApiDocument(app)),
+    openapi: stableStringify(await buildOpenApiDocument(app)),
     graphql: `${printSchema(lexicographicSortSchema(schema))}\n`,
   };
 }

@@ -1,7 +1,9 @@
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { promisify } from 'node:util';
+import { contractDrift, renderContracts } from '@/contracts';
 import { fromRoot } from '@/core/paths';
+import { createTestApp } from '../helpers/test-app';
 import { createTestDatabase, type TestDatabase } from '../helpers/test-database';
 
 const run = promisify(execFile);
@@ -40,6 +42,15 @@ describe('Public contracts (e2e, built CLI)', () => {
       (error: { stderr: string }) => error.stderr,
     );
     expect(result).toBe('up to date');
+  });
+
+  it('should serve the very same contracts from the app under test (plugin metadata loaded)', async () => {
+    const t = await createTestApp();
+    try {
+      expect(contractDrift(await renderContracts(t.app))).toEqual([]);
+    } finally {
+      await t.close();
+    }
   });
 
   it('should give every operation a unique id and document errors in the common shape', async () => {

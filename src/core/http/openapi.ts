@@ -3,6 +3,7 @@ import { createRequire } from 'node:module';
 import type { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
+import metadata from '@/metadata';
 import { ErrorBody } from './error-body';
 
 export const DOCS_PATH = 'docs';
@@ -12,7 +13,10 @@ export const REDOC_PATH = '/redoc';
  * The OpenAPI document, built from controllers and DTOs by the swagger CLI plugin. Operation
  * ids are the handler names (`register`, `listUsers`), which typed clients turn into methods.
  */
-export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
+export async function buildOpenApiDocument(app: INestApplication): Promise<OpenAPIObject> {
+  // What the swagger compiler plugin knows, as data (src/metadata.ts): the same document whether
+  // the code was compiled by tsc with the plugin (`nest build`) or by swc without it (Jest).
+  await SwaggerModule.loadPluginMetadata(metadata);
   const config = new DocumentBuilder()
     .setTitle('Stoa API')
     .setDescription(
@@ -89,8 +93,8 @@ const redocPage = (specUrl: string) => `<!doctype html>
 </html>`;
 
 /** Mounts Swagger UI (`/docs`, `/docs-json`) and ReDoc (`/redoc`), all served locally. */
-export function mountApiDocs(app: INestApplication): void {
-  const document = buildOpenApiDocument(app);
+export async function mountApiDocs(app: INestApplication): Promise<void> {
+  const document = await buildOpenApiDocument(app);
   SwaggerModule.setup(DOCS_PATH, app, document, {
     jsonDocumentUrl: `${DOCS_PATH}-json`,
     customSiteTitle: 'Stoa API',

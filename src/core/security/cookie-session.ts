@@ -2,6 +2,7 @@ import type { RequestHandler } from 'express';
 import session from 'express-session';
 import connectPgSimple from 'connect-pg-simple';
 import type { Redis } from 'ioredis';
+import type { Pool } from 'pg';
 import { RedisSessionStore } from './redis-session.store';
 import './session-data';
 
@@ -19,12 +20,13 @@ export function cookieSessionMiddleware(opts: {
   ttlSeconds: number;
   redis: Redis | null;
   redisPrefix: string;
-  databaseUrl: string;
+  /** The app's own pg pool (TypeORM's), so sessions add no connections and close with it. */
+  pgPool: Pool;
 }): RequestHandler {
   const store = opts.redis
     ? new RedisSessionStore(opts.redis, `${opts.redisPrefix}sess:`, opts.ttlSeconds)
     : new (connectPgSimple(session))({
-        conString: opts.databaseUrl,
+        pool: opts.pgPool,
         tableName: 'http_sessions',
         createTableIfMissing: false,
         pruneSessionInterval: 15 * 60,

@@ -40,8 +40,8 @@ import {
   RefreshBody,
   RegisterBody,
   UpdateUserBody,
-  type SessionListResponse,
-  type TokenPairResponse,
+  SessionListResponse,
+  TokenPairResponse,
 } from './dto/auth.dto';
 import { LocalAuthGuard, VerifiedAccount } from './local.strategy';
 import { clearRefreshCookie, refreshCookieOf, setRefreshCookie } from './refresh-cookie';
@@ -109,6 +109,7 @@ export class AuthController {
   /** The current user with the token used for this request (RealWorld). */
   @RequirePermissions(Permission.AccountSelf)
   @Get('user')
+  @ApiOkResponse({ type: UserResponse })
   async getCurrentUser(@CurrentUser() me: AuthUser, @Req() req: Request): Promise<UserResponse> {
     const token = extractAccessToken(req.headers.authorization) ?? '';
     return { user: toUserDto(await this.users.getById(me.id), token) };
@@ -117,6 +118,7 @@ export class AuthController {
   /** Updates the current user (RealWorld). A new password ends every other session. */
   @RequirePermissions(Permission.AccountSelf)
   @Put('user')
+  @ApiOkResponse({ type: UserResponse })
   @ApiConflictResponse({ type: ErrorBody })
   @ApiUnprocessableEntityResponse({ type: ErrorBody })
   async updateCurrentUser(
@@ -136,6 +138,7 @@ export class AuthController {
   @StrictThrottle()
   @Post('auth/refresh')
   @HttpCode(200)
+  @ApiOkResponse({ type: TokenPairResponse })
   @ApiUnauthorizedResponse({ type: ErrorBody, description: 'Invalid, expired or reused token' })
   async refresh(
     @Body() body: RefreshBody,
@@ -188,6 +191,7 @@ export class AuthController {
   /** Lists the current user's active sessions. */
   @RequirePermissions(Permission.AccountSelf)
   @Get('auth/sessions')
+  @ApiOkResponse({ type: SessionListResponse })
   async listSessions(@CurrentUser() me: AuthUser): Promise<SessionListResponse> {
     const sessions = await this.sessions.list(me.id);
     return {

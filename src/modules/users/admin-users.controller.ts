@@ -1,5 +1,5 @@
 import { Body, Controller, Get, Param, ParseUUIDPipe, Patch, Query } from '@nestjs/common';
-import { ApiNotFoundResponse, ApiTags } from '@nestjs/swagger';
+import { ApiNotFoundResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { Permission } from '@/core/auth/permissions';
 import { RequirePermissions } from '@/core/auth/auth.decorators';
 import { ErrorBody } from '@/core/http/error-body';
@@ -7,8 +7,8 @@ import {
   ChangeRoleBody,
   ListUsersQuery,
   toAdminUserDto,
-  type AdminUserDto,
-  type AdminUserListResponse,
+  AdminUserDto,
+  AdminUserListResponse,
 } from './dto/admin-user.dto';
 import { UsersService } from './users.service';
 
@@ -20,6 +20,7 @@ export class AdminUsersController {
   /** Lists accounts, paginated and sorted by a whitelisted field. */
   @RequirePermissions(Permission.UsersRead)
   @Get()
+  @ApiOkResponse({ type: AdminUserListResponse })
   async listUsers(@Query() query: ListUsersQuery): Promise<AdminUserListResponse> {
     const [users, total] = await this.users.list(query);
     return { users: users.map(toAdminUserDto), total };
@@ -28,6 +29,7 @@ export class AdminUsersController {
   /** Changes a user's role. Takes effect on their next access token (at most one TTL). */
   @RequirePermissions(Permission.UsersManage)
   @Patch(':id/role')
+  @ApiOkResponse({ type: AdminUserDto })
   @ApiNotFoundResponse({ type: ErrorBody })
   async changeRole(
     @Param('id', new ParseUUIDPipe({ version: '4', errorHttpStatusCode: 404 })) id: string,

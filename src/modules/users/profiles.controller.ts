@@ -1,8 +1,8 @@
 import { Controller, Get, Param } from '@nestjs/common';
-import { ApiNotFoundResponse, ApiTags } from '@nestjs/swagger';
+import { ApiNotFoundResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { Public } from '@/core/auth/auth.decorators';
 import { ErrorBody } from '@/core/http/error-body';
-import { toProfileDto, type ProfileResponse } from './dto/user-response.dto';
+import { ProfileResponse, toProfileDto } from './dto/user-response.dto';
 import { UsersService } from './users.service';
 
 @ApiTags('profiles')
@@ -13,6 +13,7 @@ export class ProfilesController {
   /** Public profile of a user (RealWorld `GET /profiles/:username`). */
   @Public()
   @Get(':username')
+  @ApiOkResponse({ type: ProfileResponse })
   @ApiNotFoundResponse({ type: ErrorBody })
   async getProfile(@Param('username') username: string): Promise<ProfileResponse> {
     // `following` becomes viewer-relative once the blog module adds follows.
