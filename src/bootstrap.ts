@@ -60,3 +60,13 @@ export async function prepareRuntime(
   }
   return { config, databaseUrl, stop };
 }
+
+/** Runs a process entry point; a start-up failure prints its stack and exits with 1. */
+export function runMain(main: () => Promise<void>): void {
+  main().catch((error: unknown) => {
+    process.stderr.write(
+      `fatal: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+    );
+    process.exit(1);
+  });
+}

@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { randomBytes } from 'node:crypto';
 import { Logger } from '@nestjs/common';
 import { createApp } from './app.factory';
-import { loadConfigOrExit, prepareRuntime } from './bootstrap';
+import { loadConfigOrExit, prepareRuntime, runMain } from './bootstrap';
 import { loadDotenv } from './core/env';
 import { onShutdown } from './core/lifecycle';
 import { UsersService } from './modules/users';
@@ -43,9 +43,4 @@ async function main(): Promise<void> {
   });
 }
 
-main().catch((error: unknown) => {
-  process.stderr.write(
-    `fatal: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
-  );
-  process.exit(1);
-});
+runMain(main);

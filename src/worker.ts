@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { createServer } from 'node:http';
 import { Logger } from '@nestjs/common';
 import { createWorker } from './app.factory';
-import { loadConfigOrExit, prepareRuntime } from './bootstrap';
+import { loadConfigOrExit, prepareRuntime, runMain } from './bootstrap';
 import { loadDotenv } from './core/env';
 import { onShutdown } from './core/lifecycle';
 import { HealthService } from './core/observability/health.service';
@@ -48,9 +48,4 @@ async function main(): Promise<void> {
   });
 }
 
-main().catch((error: unknown) => {
-  process.stderr.write(
-    `fatal: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
-  );
-  process.exit(1);
-});
+runMain(main);

@@ -1,5 +1,5 @@
 import { JwtService } from '@nestjs/jwt';
-import { registerUser, makeUser } from '../factories/user.factory';
+import { loginUser, makeUser, registerUser } from '../factories/user.factory';
 import { createTestApp, type TestApp } from '../helpers/test-app';
 
 interface UserBody {
@@ -226,13 +226,7 @@ describe('Auth (e2e)', () => {
 
     it('should list sessions, revoke one, and log out everywhere', async () => {
       const u = await registerUser(t);
-      const second = await t
-        .http()
-        .post('/api/v1/users/login')
-        .set('User-Agent', 'second-device')
-        .send({ user: { email: u.email, password: u.password } })
-        .expect(200);
-      const secondToken = (second.body as UserBody).user.token;
+      const secondToken = await loginUser(t, u, 'second-device');
       const auth = { Authorization: `Bearer ${u.token}` };
       const list = await t.http().get('/api/v1/auth/sessions').set(auth).expect(200);
       const sessions = (
@@ -250,12 +244,7 @@ describe('Auth (e2e)', () => {
 
     it('should end other sessions on password change but keep the current one', async () => {
       const u = await registerUser(t);
-      const other = await t
-        .http()
-        .post('/api/v1/users/login')
-        .send({ user: { email: u.email, password: u.password } })
-        .expect(200);
-      const otherToken = (other.body as UserBody).user.token;
+      const otherToken = await loginUser(t, u);
       const auth = { Authorization: `Bearer ${u.token}` };
       await t
         .http()
@@ -271,11 +260,7 @@ describe('Auth (e2e)', () => {
         .expect(204);
       await t.http().get('/api/v1/user').set(auth).expect(200);
       await t.http().get('/api/v1/user').set('Authorization', `Bearer ${otherToken}`).expect(401);
-      await t
-        .http()
-        .post('/api/v1/users/login')
-        .send({ user: { email: u.email, password: 'a brand new password' } })
-        .expect(200);
+      await loginUser(t, { email: u.email, password: 'a brand new password' });
     });
 
     it('should reject expired and tampered access tokens', async () => {

@@ -57,3 +57,18 @@ export async function createUserWithRole(
     .expect(200);
   return { ...input, id: user.id, token: (res.body as { user: { token: string } }).user.token };
 }
+
+/** Logs in through the RealWorld endpoint (a new session); returns the access token. */
+export async function loginUser(
+  t: TestApp,
+  credentials: { email: string; password: string },
+  userAgent = 'stoa-tests',
+): Promise<string> {
+  const res = await t
+    .http()
+    .post('/api/v1/users/login')
+    .set('User-Agent', userAgent)
+    .send({ user: { email: credentials.email, password: credentials.password } })
+    .expect(200);
+  return (res.body as { user: { token: string } }).user.token;
+}

@@ -1,4 +1,4 @@
-import type { RequestHandler } from 'express';
+import type { Request, RequestHandler } from 'express';
 import session from 'express-session';
 import connectPgSimple from 'connect-pg-simple';
 import type { Redis } from 'ioredis';
@@ -46,4 +46,18 @@ export function cookieSessionMiddleware(opts: {
       maxAge: opts.ttlSeconds * 1000,
     },
   });
+}
+
+/** Ends the cookie session (store entry and cookie) and resolves when the store is done. */
+export function destroySession(req: Request): Promise<void> {
+  return new Promise((resolve) => req.session.destroy(() => resolve()));
+}
+
+/** Issues a new session id keeping nothing — call on login, against session fixation. */
+export function regenerateSession(req: Request): Promise<void> {
+  return new Promise((resolve, reject) =>
+    req.session.regenerate((e: unknown) =>
+      e ? reject(e instanceof Error ? e : new Error('session regenerate failed')) : resolve(),
+    ),
+  );
 }

@@ -15,6 +15,7 @@ import {
   VERSION_NEUTRAL,
 } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
+import { destroySession, regenerateSession } from '@/core/security/cookie-session';
 import type { Request, Response } from 'express';
 import {
   CurrentUser,
@@ -92,11 +93,7 @@ export class AccountController {
       ip: req.ip,
     });
     // A new session id on privilege change defeats session fixation.
-    await new Promise<void>((resolve, reject) =>
-      req.session.regenerate((e: unknown) =>
-        e ? reject(e instanceof Error ? e : new Error('session regenerate failed')) : resolve(),
-      ),
-    );
+    await regenerateSession(req);
     req.session.auth = { id: user.id, role: user.role, sessionId };
     res.redirect(303, form.next && SAFE_NEXT.test(form.next) ? form.next : '/account/sessions');
   }
@@ -147,7 +144,7 @@ export class AccountController {
   ): Promise<void> {
     await this.sessions.revoke(me.id, id, 'revoked');
     if (id === me.sessionId) {
-      await new Promise<void>((resolve) => req.session.destroy(() => resolve()));
+      await destroySession(req);
       res.redirect(303, '/account/login');
       return;
     }
@@ -166,7 +163,7 @@ export class AccountController {
     @Res() res: Response,
   ): Promise<void> {
     await this.sessions.revoke(me.id, me.sessionId, 'logout').catch(() => undefined);
-    await new Promise<void>((resolve) => req.session.destroy(() => resolve()));
+    await destroySession(req);
     res.redirect(303, '/account/login');
   }
 }

@@ -1,4 +1,5 @@
 import { Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
+import { destroySession } from '@/core/security/cookie-session';
 import type { Request } from 'express';
 import { UnauthenticatedError } from '@/core/auth/auth.errors';
 import type { AuthUser } from '@/core/auth/permissions';
@@ -16,7 +17,7 @@ export class ActiveSessionGuard implements CanActivate {
     const req = ctx.switchToHttp().getRequest<Request & { user?: AuthUser }>();
     if (!req.user) return true; // the global guard already decided
     if (await this.sessions.isActive(req.user.sessionId)) return true;
-    await new Promise<void>((resolve) => req.session.destroy(() => resolve()));
+    await destroySession(req);
     throw new UnauthenticatedError('session has ended');
   }
 }
