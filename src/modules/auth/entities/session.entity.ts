@@ -1,4 +1,13 @@
-import { Check, Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+import {
+  Check,
+  Column,
+  CreateDateColumn,
+  Entity,
+  Index,
+  JoinColumn,
+  ManyToOne,
+  PrimaryGeneratedColumn,
+} from 'typeorm';
 
 /**
  * One login = one session = one refresh-token family. The refresh token is
@@ -13,12 +22,16 @@ export class Session {
   @PrimaryGeneratedColumn('uuid')
   id: string;
 
-  /**
-   * References users(id) ON DELETE CASCADE (declared in the migration). No TypeORM relation:
-   * the users module's entity stays private to it.
-   */
   @Column({ type: 'uuid' })
   userId: string;
+
+  /**
+   * The foreign key to users(id), declared by entity *name* so this module never imports the
+   * users module's entity class (module boundary) while the schema stays fully described.
+   */
+  @ManyToOne('User', { onDelete: 'CASCADE', createForeignKeyConstraints: true })
+  @JoinColumn({ name: 'user_id', foreignKeyConstraintName: 'sessions_user_id_fkey' })
+  user?: never;
 
   @Column({ type: 'char', length: 64 })
   tokenHash: string;
