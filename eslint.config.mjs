@@ -54,6 +54,7 @@ export default tseslint.config(
       'src/core/env.ts',
       'test/e2e/two-command-start.e2e-spec.ts',
       'test/e2e/contracts.e2e-spec.ts',
+      'test/e2e/browser.e2e-spec.ts',
     ],
     rules: { 'no-restricted-syntax': 'off' },
   },

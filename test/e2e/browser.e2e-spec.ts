@@ -4,7 +4,8 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { registerUser } from '../factories/user.factory';
 import { createTestApp, type TestApp } from '../helpers/test-app';
 
-const CHROMIUM = '/usr/bin/chromium';
+// Debian's Chromium here and in .ci/run; GitHub's Ubuntu runners ship Google Chrome instead.
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const FLAGS = [
   '--headless',
   '--no-sandbox',

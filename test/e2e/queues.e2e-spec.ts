@@ -1,5 +1,8 @@
 import { getQueueToken } from '@nestjs/bullmq';
+// The key @Processor() stores its options under (not re-exported by @nestjs/bullmq's index).
+const PROCESSOR_METADATA = 'bullmq:processor_metadata';
 import type { INestApplicationContext } from '@nestjs/common';
+import { DiscoveryService } from '@nestjs/core';
 import type { Queue } from 'bullmq';
 import { Client } from 'pg';
 import { Role } from '@/core/auth/permissions';
@@ -53,6 +56,21 @@ describe.each([
     )[0].id;
   const mailsTo = (email: string) =>
     send.mock.calls.map(([mail]) => mail as OutgoingMail).filter((mail) => mail.to === email);
+
+  it('should have exactly one processor per queue in the worker role', () => {
+    const processed = worker
+      .get(DiscoveryService)
+      .getProviders()
+      .map((w) =>
+        w.metatype
+          ? (Reflect.getMetadata(PROCESSOR_METADATA, w.metatype) as { name: string } | undefined)
+          : undefined,
+      )
+      .filter((meta) => meta !== undefined)
+      .map((meta) => meta.name)
+      .sort();
+    expect(processed).toEqual(Object.values(QueueName).sort());
+  });
 
   it('should send the welcome mail exactly once through a real worker, even when the job runs again', async () => {
     const u = await registerUser(t);

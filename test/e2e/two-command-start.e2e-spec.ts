@@ -86,7 +86,7 @@ describe('Two-command start (e2e, real process)', () => {
     // The documented first steps work against it: register → welcome mail in the log.
     const reg = await fetch(`http://127.0.0.1:${port}/api/v1/users`, {
       method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
+      headers: { 'Content-Type': 'application/json', 'X-Request-Id': 'smoke-trace-1' },
       body: JSON.stringify({
         user: { username: 'smoke', email: 'smoke@example.test', password: 'smoke-password' },
       }),
@@ -97,6 +97,24 @@ describe('Two-command start (e2e, real process)', () => {
       await new Promise((r) => setTimeout(r, 100));
     }
     expect(output).toContain('[mail:log] to=smoke@example.test');
+
+    // Request logs: one JSON line per request carrying the client's correlation id, and never
+    // the credentials it sent.
+    const { token } = ((await reg.json()) as { user: { token: string } }).user;
+    await fetch(`http://127.0.0.1:${port}/api/v1/user`, {
+      headers: { Authorization: `Token ${token}`, 'X-Request-Id': 'smoke-trace-2' },
+    });
+    await new Promise((r) => setTimeout(r, 200));
+    const lines = output.split('\n').filter((l) => l.startsWith('{'));
+    const traced = lines.filter((l) => l.includes('smoke-trace-'));
+    expect(traced.length).toBeGreaterThanOrEqual(2);
+    expect(JSON.parse(traced.find((l) => l.includes('smoke-trace-2'))!)).toMatchObject({
+      level: 30,
+      req: { id: 'smoke-trace-2', method: 'GET', url: '/api/v1/user' },
+      res: { statusCode: 200 },
+    });
+    expect(output).not.toContain(token);
+    expect(output).not.toContain('smoke-password');
 
     child.kill('SIGTERM');
     expect(await exited).toBe(0);
