@@ -19,6 +19,7 @@ import { createValidationPipe } from '@/core/http/validation';
 import { MailModule } from '@/core/mail/mail.module';
 import { LoggerModule } from '@/core/observability/logger.module';
 import { ObservabilityModule } from '@/core/observability/observability.module';
+import { OutboxModule, OutboxRelayModule } from '@/core/outbox/outbox.module';
 import { QueueModule } from '@/core/queue/queue.module';
 import { KeyValueStore } from '@/core/redis/key-value.store';
 import { RedisModule } from '@/core/redis/redis.module';
@@ -72,12 +73,13 @@ export class AppModule {
         AuthCoreModule,
         ObservabilityModule,
         MailModule,
+        OutboxModule,
         ...(role === 'api'
           ? [AppGraphQLModule, ...FEATURES]
           : role === 'cli'
             ? FEATURES
             : [NotificationsModule]),
-        ...(runsWorkers ? [ScheduleModule.forRoot(), ...WORKERS] : []),
+        ...(runsWorkers ? [ScheduleModule.forRoot(), OutboxRelayModule, ...WORKERS] : []),
       ],
       providers: [
         // Order matters: throttle first (cheap, also limits token guessing), then authenticate.

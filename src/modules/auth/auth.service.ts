@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { EventEmitter2 } from '@nestjs/event-emitter';
 import { AccessTokenService } from '@/core/auth/access-token.service';
 import { TransactionService } from '@/core/database/transaction.service';
+import { OutboxService } from '@/core/outbox/outbox.service';
 import { UserEvent, UsersService, type User, type UserRegisteredEvent } from '@/modules/users';
 import { WrongPasswordError } from './auth.errors';
 import { SessionsService, type ClientInfo } from './sessions.service';
@@ -22,7 +22,7 @@ export class AuthService {
     private readonly sessions: SessionsService,
     private readonly accessTokens: AccessTokenService,
     private readonly tx: TransactionService,
-    private readonly events: EventEmitter2,
+    private readonly outbox: OutboxService,
   ) {}
 
   private async issue(user: User, sessionId: string, refreshToken: string): Promise<IssuedTokens> {
@@ -35,18 +35,20 @@ export class AuthService {
     };
   }
 
-  /** Creates the account and its first session in one transaction; the welcome mail follows. */
+  /**
+   * Creates the account, its first session and the `users.registered` outbox message in one
+   * transaction; the worker's relay then triggers the welcome mail.
+   */
   async register(
     data: { email: string; username: string; password: string },
     client: ClientInfo,
   ): Promise<IssuedTokens> {
-    const { user, session, refreshToken } = await this.tx.run(async ({ manager, afterCommit }) => {
+    const { user, session, refreshToken } = await this.tx.run(async ({ manager }) => {
       const created = await this.users.create(data, manager);
       const started = await this.sessions.start(created.id, client, manager);
-      afterCommit(async () => {
-        const event: UserRegisteredEvent = { userId: created.id };
-        await this.events.emitAsync(UserEvent.Registered, event);
-      });
+      // Announced through the outbox: committed together with the account, or not at all.
+      const event: UserRegisteredEvent = { userId: created.id };
+      await this.outbox.add(manager, UserEvent.Registered, { ...event });
       return { user: created, ...started };
     });
     return this.issue(user, session.id, refreshToken);

@@ -1,4 +1,4 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { OnEvent } from '@nestjs/event-emitter';
 import { UserEvent, type UserRegisteredEvent } from '@/modules/users';
 import { NotificationsService } from './notifications.service';
@@ -6,17 +6,14 @@ import { NotificationsService } from './notifications.service';
 /** Turns domain events into queued notifications; nothing slow runs in the request. */
 @Injectable()
 export class NotificationsListener {
-  private readonly logger = new Logger(NotificationsListener.name);
-
   constructor(private readonly notifications: NotificationsService) {}
 
+  /**
+   * Delivered by the outbox relay. Throwing leaves the message pending, so a Redis hiccup only
+   * delays the mail; the deterministic job id makes the redelivery a no-op once enqueued.
+   */
   @OnEvent(UserEvent.Registered, { promisify: true, suppressErrors: false })
   async onUserRegistered(event: UserRegisteredEvent): Promise<void> {
-    try {
-      await this.notifications.enqueueWelcome(event.userId);
-    } catch (error) {
-      // The account exists either way; a lost welcome mail must not fail the registration.
-      this.logger.error({ err: error }, `could not enqueue welcome mail for ${event.userId}`);
-    }
+    await this.notifications.enqueueWelcome(event.userId);
   }
 }
