@@ -9,6 +9,8 @@ export class CreateSessions1764000000001 implements MigrationInterface {
         id             uuid PRIMARY KEY DEFAULT gen_random_uuid(),
         user_id        uuid        NOT NULL,
         token_hash     char(64)    NOT NULL,
+        previous_token_hash char(64),
+        rotated_at     timestamptz,
         generation     integer     NOT NULL DEFAULT 0,
         user_agent     varchar(512),
         ip             varchar(64),

@@ -24,14 +24,29 @@ async function main(): Promise<void> {
       res.writeHead(status, { 'Content-Type': type }).end(body);
     const path = req.url?.split('?')[0];
     if (path === '/health/live') return reply(200, 'application/json', '{"status":"ok"}');
+    // A failing probe answers 503; it must never become an unhandled rejection.
+    const unavailable = (error: unknown) =>
+      reply(
+        503,
+        'application/json',
+        JSON.stringify({ status: 'error', message: (error as Error).message }),
+      );
     if (path === '/health/ready') {
-      void health
+      health
         .readiness()
-        .then(({ status, body }) => reply(status, 'application/json', JSON.stringify(body)));
+        .then(({ status, body }) => reply(status, 'application/json', JSON.stringify(body)))
+        .catch(unavailable);
       return undefined;
     }
     if (path === '/metrics') {
-      void metrics.render().then(({ contentType, body }) => reply(200, contentType, body));
+      const token = config.http.metricsToken;
+      if (token && req.headers.authorization !== `Bearer ${token}`) {
+        return reply(401, 'application/json', '{"status":"metrics token required"}');
+      }
+      metrics
+        .render()
+        .then(({ contentType, body }) => reply(200, contentType, body))
+        .catch(unavailable);
       return undefined;
     }
     return reply(404, 'application/json', '{"status":"not found"}');

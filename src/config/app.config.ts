@@ -35,7 +35,7 @@ class AppEnv {
   @EnvBool()
   WORKERS_IN_API?: boolean;
 
-  @EnvInt(0, 3600)
+  @EnvInt(0, 65535)
   WORKER_PORT?: number;
 
   @EnvInt(0, 600_000)

@@ -55,6 +55,12 @@ function crossCheck(c: Configuration): string[] {
       problems.push('CORS_ORIGINS: explicit origins are required in production');
     if (c.app.corsOrigins.includes('*'))
       problems.push('CORS_ORIGINS: "*" cannot be combined with credentials');
+    if (c.app.trustProxy === true)
+      problems.push(
+        'TRUST_PROXY: "true" trusts any X-Forwarded-For (rate limits become spoofable); give a hop count or subnets',
+      );
+    if (c.auth.jwtSecret === c.auth.sessionSecret)
+      problems.push('SESSION_SECRET: must differ from JWT_SECRET');
   }
   return problems;
 }

@@ -177,7 +177,11 @@ describe('Auth (e2e)', () => {
           .send({ refreshToken: u.refreshToken })
           .expect(200)
       ).body as TokenPair;
-      // The stolen, already-used token comes back:
+      // A minute later (past the rotation grace period) the stolen, already-used token comes back:
+      await t.dataSource.query(
+        "UPDATE sessions SET rotated_at = now() - interval '1 minute' WHERE id = $1",
+        [u.refreshToken.split('.')[0]],
+      );
       const reuse = await t
         .http()
         .post('/api/v1/auth/refresh')
@@ -196,6 +200,41 @@ describe('Auth (e2e)', () => {
         .set('Authorization', `Bearer ${rotated.accessToken}`)
         .expect(401);
       expect(me.body).toMatchObject({ code: 'AUTH.SESSION_REVOKED' });
+    });
+
+    it('should let concurrent refreshes of one token race without ending the session', async () => {
+      const u = await registerUser(t);
+      const results = await Promise.all(
+        Array.from({ length: 10 }, () =>
+          t.http().post('/api/v1/auth/refresh').send({ refreshToken: u.refreshToken }),
+        ),
+      );
+      const winners = results.filter((r) => r.status === 200);
+      expect(winners).toHaveLength(1);
+      const codes = results
+        .filter((r) => r.status !== 200)
+        .map((r) => (r.body as { code: string }).code);
+      expect(new Set(codes)).toEqual(new Set(['AUTH.REFRESH_TOKEN_ROTATED']));
+      const { accessToken, refreshToken } = winners[0].body as TokenPair;
+      await t.http().get('/api/v1/user').set('Authorization', `Bearer ${accessToken}`).expect(200);
+      await t.http().post('/api/v1/auth/refresh').send({ refreshToken }).expect(200);
+    });
+
+    it('should not let a guessed secret for a known session id log its owner out', async () => {
+      const u = await registerUser(t);
+      const [sessionId] = u.refreshToken.split('.');
+      const guess = await t
+        .http()
+        .post('/api/v1/auth/refresh')
+        .send({ refreshToken: `${sessionId}.${'A'.repeat(43)}` })
+        .expect(401);
+      expect(guess.body).toMatchObject({ code: 'AUTH.INVALID_REFRESH_TOKEN' });
+      await t.http().get('/api/v1/user').set('Authorization', `Bearer ${u.token}`).expect(200);
+      await t
+        .http()
+        .post('/api/v1/auth/refresh')
+        .send({ refreshToken: u.refreshToken })
+        .expect(200);
     });
 
     it('should reject garbage refresh tokens with 401', async () => {

@@ -29,6 +29,12 @@ export class AccessGuard implements CanActivate {
     const isPublic = publicMode !== undefined && publicMode !== false;
     if (publicMode === 'ignore-token') return true;
     const required = this.reflector.getAllAndOverride<Permission[]>(REQUIRED_PERMISSIONS, targets);
+    if (isPublic && required?.length) {
+      // A class-level @Public() would silently win over a method's permissions: refuse.
+      throw new Error(
+        `${ctx.getClass().name}.${ctx.getHandler().name} is both @Public() and @RequirePermissions()`,
+      );
+    }
     const req = requestOf(ctx);
     if (!req) return isPublic; // other transports authenticate in their own adapters
 

@@ -2,6 +2,7 @@ import { applyDecorators } from '@nestjs/common';
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsBase64, IsInt, IsOptional, Max, Min } from 'class-validator';
+import { ValidationFailedError } from './domain-error';
 
 export const MAX_PAGE_SIZE = 100;
 export const DEFAULT_PAGE_SIZE = 20;
@@ -76,7 +77,9 @@ export function sortWhitelist<F extends string>(columns: Record<F, string>) {
     parse(sort: string): { column: string; direction: 'ASC' | 'DESC' } {
       const desc = sort.startsWith('-');
       const field = (desc ? sort.slice(1) : sort) as F;
-      if (!fields.includes(field)) throw new Error(`sort field not whitelisted: ${sort}`);
+      if (!fields.includes(field)) {
+        throw new ValidationFailedError({ sort: [`must be one of ${values.join(', ')}`] });
+      }
       return { column: columns[field], direction: desc ? 'DESC' : 'ASC' };
     },
   };

@@ -88,6 +88,7 @@ export class MemoryKeyValueStore extends KeyValueStore {
       ? { value: String(Number(entry.value) + 1), expiresAt: entry.expiresAt }
       : { value: '1', expiresAt: now + ttlMs };
     this.entries.set(key, next);
+    this.sweep();
     return Promise.resolve({ count: Number(next.value), ttlMs: next.expiresAt - now });
   }
 

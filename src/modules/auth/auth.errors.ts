@@ -27,6 +27,13 @@ export class RefreshTokenReusedError extends InvalidRefreshTokenError {
   }
 }
 
+/** The previous token, seconds after its rotation: a client racing itself, not a thief. */
+export class RefreshTokenRotatedError extends InvalidRefreshTokenError {
+  constructor() {
+    super('AUTH.REFRESH_TOKEN_ROTATED', 'refresh token was just rotated; use the newer one');
+  }
+}
+
 export class WrongPasswordError extends DomainError {
   constructor() {
     super('AUTH.WRONG_PASSWORD', 'current password is wrong', ErrorKind.Forbidden, {

@@ -80,9 +80,10 @@ export class AuthService {
       const user = await this.users.getById(userId);
       if (!(await this.users.verifyPassword(user, currentPassword))) throw new WrongPasswordError();
     }
-    await this.tx.run(async ({ manager }) => {
+    const revoked = await this.tx.run(async ({ manager }) => {
       await this.users.setPassword(userId, newPassword, manager);
-      await this.sessions.revokeAll(userId, 'password-change', currentSessionId, manager);
+      return this.sessions.revokeAll(userId, 'password-change', currentSessionId, manager);
     });
+    await this.sessions.denyAccess(revoked); // only once the revocation is committed
   }
 }

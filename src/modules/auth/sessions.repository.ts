@@ -36,7 +36,14 @@ export class SessionsRepository {
       .getRepository(Session)
       .createQueryBuilder()
       .update()
-      .set({ tokenHash, expiresAt, lastUsedAt: () => 'now()', generation: () => 'generation + 1' })
+      .set({
+        previousTokenHash: () => 'token_hash',
+        rotatedAt: () => 'now()',
+        tokenHash,
+        expiresAt,
+        lastUsedAt: () => 'now()',
+        generation: () => 'generation + 1',
+      })
       .where('id = :id', { id })
       .execute();
   }

@@ -7,6 +7,7 @@ import type { EntityManager } from 'typeorm';
 import {
   InvalidRefreshTokenError,
   RefreshTokenReusedError,
+  RefreshTokenRotatedError,
   SessionNotFoundError,
 } from './auth.errors';
 import type { Session } from './entities/session.entity';
@@ -20,6 +21,14 @@ export interface ClientInfo {
 }
 
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
+const sameHash = (a: string, b: string) => timingSafeEqual(Buffer.from(a), Buffer.from(b));
+
+type RotateOutcome =
+  | { error: InvalidRefreshTokenError; revoked?: string }
+  | { session: Session; refreshToken: string };
+
+/** How long the just-rotated token is answered with a plain 401 instead of revoking. */
+export const ROTATION_GRACE_MS = 10_000;
 const newSecret = () => randomBytes(32).toString('base64url');
 
 function parseRefreshToken(token: string): { sessionId: string; secret: string } {
@@ -64,18 +73,27 @@ export class SessionsService {
   }
 
   /**
-   * Exchanges a refresh token for a new one. Presenting a token that was already rotated
-   * means two parties hold it, so the whole session (the family) is revoked.
+   * Exchanges a refresh token for a new one.
+   * - the current token → rotated (the old one becomes "previous");
+   * - the previous token, within {@link ROTATION_GRACE_MS} of its rotation → 401 without
+   *   revocation: a client racing itself (two tabs, a retried request) must not lose its session;
+   * - the previous token later → two parties hold the family: the whole session is revoked;
+   * - anything else (an unknown secret) → 401 only, so guessing cannot log a victim out.
    */
   async rotate(refreshToken: string): Promise<{ session: Session; refreshToken: string }> {
     const { sessionId, secret } = parseRefreshToken(refreshToken);
-    const outcome = await this.tx.run(async ({ manager }) => {
+    const outcome = await this.tx.run<RotateOutcome>(async ({ manager }) => {
       const session = await this.sessions.findForUpdate(sessionId, manager);
       if (!session || session.revokedAt || session.expiresAt <= new Date()) {
         return { error: new InvalidRefreshTokenError() };
       }
-      const presented = Buffer.from(sha256(secret));
-      if (!timingSafeEqual(presented, Buffer.from(session.tokenHash))) {
+      const presented = sha256(secret);
+      if (!sameHash(presented, session.tokenHash)) {
+        if (!session.previousTokenHash || !sameHash(presented, session.previousTokenHash)) {
+          return { error: new InvalidRefreshTokenError() };
+        }
+        const rotatedAgo = Date.now() - (session.rotatedAt?.getTime() ?? 0);
+        if (rotatedAgo < ROTATION_GRACE_MS) return { error: new RefreshTokenRotatedError() };
         await this.sessions.revokeById(session.id, 'refresh-reuse', manager);
         return { error: new RefreshTokenReusedError(), revoked: session.id };
       }
@@ -84,10 +102,12 @@ export class SessionsService {
       await this.sessions.rotate(session.id, sha256(next), expiresAt, manager);
       return { session: { ...session, expiresAt }, refreshToken: `${session.id}.${next}` };
     });
-    // The revocation is committed before we answer, then its access tokens are denied.
-    if (outcome.revoked) await this.accessTokens.denySessions([outcome.revoked]);
-    if (outcome.error) throw outcome.error;
-    return { session: outcome.session, refreshToken: outcome.refreshToken };
+    if ('error' in outcome) {
+      // The revocation is committed before we answer, then its access tokens are denied.
+      if (outcome.revoked) await this.accessTokens.denySessions([outcome.revoked]);
+      throw outcome.error;
+    }
+    return outcome;
   }
 
   /** Whether the session exists, is not revoked and has not expired. */
@@ -105,7 +125,10 @@ export class SessionsService {
     await this.accessTokens.denySessions(ids);
   }
 
-  /** Ends every session of the user, or every one but `exceptId`. */
+  /**
+   * Ends every session of the user, or every one but `exceptId`. Inside a caller's transaction
+   * (`manager`), the access tokens are denied by the caller after commit via {@link denyAccess}.
+   */
   async revokeAll(
     userId: string,
     reason: string,
@@ -113,8 +136,13 @@ export class SessionsService {
     manager?: EntityManager,
   ): Promise<string[]> {
     const ids = await this.sessions.revoke({ userId, exceptId }, reason, manager);
-    await this.accessTokens.denySessions(ids);
+    if (!manager) await this.accessTokens.denySessions(ids);
     return ids;
+  }
+
+  /** Stops the access tokens of these (already revoked) sessions from working. */
+  denyAccess(sessionIds: readonly string[]): Promise<void> {
+    return this.accessTokens.denySessions(sessionIds);
   }
 
   deleteStale(graceDays: number): Promise<number> {

@@ -36,6 +36,13 @@ export class Session {
   @Column({ type: 'char', length: 64 })
   tokenHash: string;
 
+  /** The token before the last rotation: presenting it again is how reuse is detected. */
+  @Column({ type: 'char', length: 64, nullable: true })
+  previousTokenHash: string | null;
+
+  @Column({ type: 'timestamptz', nullable: true })
+  rotatedAt: Date | null;
+
   /** How many times the refresh token was rotated. */
   @Column({ type: 'integer', default: 0 })
   generation: number;
