@@ -55,8 +55,21 @@ export default tseslint.config(
       'test/e2e/two-command-start.e2e-spec.ts',
       'test/e2e/contracts.e2e-spec.ts',
       'test/e2e/browser.e2e-spec.ts',
+      'test/e2e/admin-bootstrap.e2e-spec.ts',
+      'test/e2e/topology.e2e-spec.ts',
+      'test/topology/*.mjs',
     ],
     rules: { 'no-restricted-syntax': 'off' },
+  },
+  {
+    // Plain Node scripts run against a deployed topology (test/topology): outside the
+    // TypeScript project, so no type-aware rules; Node's globals instead of a `globals` dep.
+    files: ['test/topology/*.mjs'],
+    ...tseslint.configs.disableTypeChecked,
+    languageOptions: {
+      ...tseslint.configs.disableTypeChecked.languageOptions,
+      globals: { fetch: 'readonly', AbortSignal: 'readonly', URL: 'readonly' },
+    },
   },
   {
     files: ['test/**/*.ts', 'src/**/*.spec.ts'],

@@ -17,6 +17,7 @@ import { mountQueueBoard, QUEUE_BOARD_PATH } from './core/queue/queue-board';
 import { REDIS } from './core/redis/redis.module';
 import { COOKIE_SESSION_PATHS, cookieSessionMiddleware } from './core/security/cookie-session';
 import { securityHeaders } from './core/security/helmet';
+import { SessionsService } from './modules/auth';
 
 export const API_PREFIX = 'api';
 
@@ -81,7 +82,8 @@ export async function createApp(
   app.set('view options', { layout: 'layout' });
 
   await mountApiDocs(app);
-  mountQueueBoard(app);
+  const sessions = app.get(SessionsService);
+  mountQueueBoard(app, (sessionId) => sessions.resolveIdentity(sessionId));
 
   new NestLogger('Bootstrap').log(`HTTP app ready (${config.app.nodeEnv})`);
   return app;

@@ -10,6 +10,7 @@ import { loadConfigOrExit, prepareRuntime, type Runtime } from './bootstrap';
 import { CONTRACT_FILES, contractDrift, renderContracts } from './contracts';
 import { Role } from './core/auth/permissions';
 import { loadDotenv } from './core/env';
+import { SessionsService } from './modules/auth';
 import { EmailTakenError, UsernameTakenError, UsersService } from './modules/users';
 
 const USAGE = `Usage: node dist/src/cli.js <command> [options]
@@ -17,9 +18,10 @@ const USAGE = `Usage: node dist/src/cli.js <command> [options]
 Commands:
   migrate                         apply pending migrations (and BullMQ's schema without Redis)
   seed                            create demo accounts (idempotent)
-  create-admin --email E [--password P] [--username U]
-                                  create an admin, or promote the user with that email
-                                  (password from --password or ADMIN_PASSWORD)
+  create-admin --email E [--password P] [--username U] [--promote-existing]
+                                  create an admin (password from --password or ADMIN_PASSWORD);
+                                  an existing account is promoted only with --promote-existing,
+                                  which also sets the given password and ends its sessions
   openapi:export [--check]        write docs/openapi.json and schema.gql; --check fails on drift
 `;
 
@@ -59,6 +61,7 @@ async function main(argv: string[]): Promise<number> {
       password: { type: 'string' },
       username: { type: 'string' },
       check: { type: 'boolean', default: false },
+      'promote-existing': { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -100,13 +103,23 @@ async function main(argv: string[]): Promise<number> {
           return 64;
         }
         return await withContext(runtime, async (get) => {
-          const admin = await get(UsersService).createOrPromoteAdmin(
-            email,
-            password,
-            values.username ?? 'admin',
-          );
-          logger.log(`${admin.email} is an admin`);
-          return 0;
+          try {
+            const { user, promoted } = await get(UsersService).createAdmin(
+              email,
+              password,
+              values.username ?? 'admin',
+              values['promote-existing'],
+            );
+            if (promoted) await get(SessionsService).revokeAll(user.id, 'promoted-by-cli');
+            logger.log(`${user.email} is an admin${promoted ? ' (promoted; sessions ended)' : ''}`);
+            return 0;
+          } catch (error) {
+            if (!(error instanceof EmailTakenError)) throw error;
+            process.stderr.write(
+              `${email} already has an account; rerun with --promote-existing to make it an admin\n`,
+            );
+            return 1;
+          }
         });
       }
       case 'openapi:export': {

@@ -8,7 +8,9 @@ import { Client } from 'pg';
 import { Role } from '@/core/auth/permissions';
 import { MailService, type OutgoingMail } from '@/core/mail/mail.service';
 import { MailJob, QueueName } from '@/core/queue/queue.constants';
-import { SessionsCleanupTask } from '@/modules/auth';
+import { SessionsCleanupTask, SessionsService } from '@/modules/auth';
+import { KeyValueStore } from '@/core/redis/key-value.store';
+import request from 'supertest';
 import { NotificationsService } from '@/modules/notifications';
 import { createUserWithRole, registerUser } from '../factories/user.factory';
 import { createTestApp, type TestApp } from '../helpers/test-app';
@@ -168,5 +170,65 @@ describe.each([
     await t.http().get('/admin/queues/api/queues').set('Accept', 'application/json').expect(401);
     const browser = await t.http().get('/admin/queues').set('Accept', 'text/html').expect(303);
     expect(browser.headers.location).toBe('/account/login?next=%2Fadmin%2Fqueues');
+  });
+
+  it('should re-check a cookie session on every dashboard request: role, revocation, origin', async () => {
+    const boss = await createUserWithRole(t, Role.Admin);
+    const admin = await createUserWithRole(t, Role.Admin);
+    const browser = request.agent(t.app.getHttpServer());
+    const form = await browser.get('/account/login').expect(200);
+    const csrf = /name="_csrf" value="([^"]+)"/.exec(form.text)![1];
+    await browser
+      .post('/account/login')
+      .type('form')
+      .send({ email: admin.email, password: admin.password, _csrf: csrf })
+      .expect(303);
+    await browser.get('/admin/queues/api/queues').expect(200);
+
+    // Actions are refused from a foreign origin (CSRF), allowed from the dashboard itself.
+    await browser
+      .put('/admin/queues/api/queues/mail/pause')
+      .set('Origin', 'https://evil.example')
+      .expect(403);
+    await browser
+      .put('/admin/queues/api/queues/mail/pause')
+      .set('Sec-Fetch-Site', 'same-origin')
+      .expect(200);
+    await browser
+      .put('/admin/queues/api/queues/mail/resume')
+      .set('Sec-Fetch-Site', 'same-origin')
+      .expect(200);
+
+    // Demoted: the cookie session loses the dashboard at once, the bearer token is stale.
+    await t
+      .http()
+      .patch(`/api/v1/admin/users/${admin.id}/role`)
+      .set('Authorization', `Bearer ${boss.token}`)
+      .send({ role: 'customer' })
+      .expect(200);
+    await browser.get('/admin/queues/api/queues').expect(403);
+    const stale = await t
+      .http()
+      .get('/admin/queues/api/queues')
+      .set('Authorization', `Bearer ${admin.token}`)
+      .expect(401);
+    expect(stale.body).toMatchObject({ code: 'AUTH.TOKEN_STALE' });
+
+    // Promoted back, then the session is revoked: even once the short-lived denylist entry has
+    // expired (deleted here), the session row says no.
+    await t
+      .http()
+      .patch(`/api/v1/admin/users/${admin.id}/role`)
+      .set('Authorization', `Bearer ${boss.token}`)
+      .send({ role: 'admin' })
+      .expect(200);
+    await browser.get('/admin/queues/api/queues').expect(200);
+    const [row] = await t.dataSource.query<{ id: string }[]>(
+      'SELECT id FROM sessions WHERE user_id = $1 AND revoked_at IS NULL ORDER BY created_at DESC LIMIT 1',
+      [admin.id],
+    );
+    await t.app.get(SessionsService).revoke(admin.id, row.id);
+    await t.app.get(KeyValueStore).del(`auth:revoked-session:${row.id}`);
+    await browser.get('/admin/queues/api/queues').set('Accept', 'application/json').expect(401);
   });
 });

@@ -4,7 +4,7 @@ import type { Request } from 'express';
 import '@/core/security/session-data';
 import { authConfig, type AuthConfig } from '@/config';
 import { KeyValueStore } from '@/core/redis/key-value.store';
-import { InvalidTokenError, SessionRevokedError } from './auth.errors';
+import { InvalidTokenError, SessionRevokedError, StaleTokenError } from './auth.errors';
 import { Role, type AuthUser } from './permissions';
 
 interface AccessClaims {
@@ -12,7 +12,11 @@ interface AccessClaims {
   sid: string;
   role: Role;
   typ: 'access';
+  iat?: number;
+  exp?: number;
 }
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 const ROLES = new Set<string>(Object.values(Role));
 
@@ -48,15 +52,30 @@ export class AccessTokenService {
     } catch {
       throw new InvalidTokenError();
     }
-    if (claims.typ !== 'access' || !claims.sid || !ROLES.has(claims.role))
+    if (
+      claims.typ !== 'access' ||
+      typeof claims.exp !== 'number' ||
+      typeof claims.iat !== 'number' ||
+      !UUID.test(String(claims.sub)) ||
+      !UUID.test(String(claims.sid)) ||
+      !ROLES.has(claims.role)
+    ) {
       throw new InvalidTokenError();
-    if (await this.store.get(this.revokedKey(claims.sid))) throw new SessionRevokedError();
+    }
+    // One round trip for both checks: the session's denylist entry and the user's cut-off.
+    const [revoked, validAfter] = await this.store.getMany([
+      this.revokedKey(claims.sid),
+      this.validAfterKey(claims.sub),
+    ]);
+    if (revoked) throw new SessionRevokedError();
+    if (validAfter && claims.iat < Number(validAfter)) throw new StaleTokenError();
     return { id: claims.sub, role: claims.role, sessionId: claims.sid };
   }
 
   /**
-   * The identity stored in the cookie session by `/account/login`, unless that session was
-   * revoked (the same denylist as access tokens; pages re-check the row as well).
+   * The identity stored in the cookie session by `/account/login`, unless the session is on the
+   * denylist. This is only a first check: pages re-read the session row and the user's current
+   * role (the account module's ActiveSessionGuard, the queue board's resolver).
    */
   async fromCookieSession(req: Request): Promise<AuthUser | undefined> {
     const auth = req.session?.auth;
@@ -65,10 +84,27 @@ export class AccessTokenService {
     return auth;
   }
 
+  /**
+   * Ends the validity of every access token already issued to this user (e.g. after a role
+   * change): they answer `AUTH.TOKEN_STALE` and the client refreshes, getting the new role.
+   */
+  async invalidateUserTokens(userId: string): Promise<void> {
+    const nowSeconds = Math.ceil(Date.now() / 1000);
+    await this.store.set(
+      this.validAfterKey(userId),
+      String(nowSeconds),
+      (this.auth.accessTtlSeconds + 5) * 1000,
+    );
+  }
+
   /** Makes every access token of these sessions unusable from now on. */
   async denySessions(sessionIds: readonly string[]): Promise<void> {
     const ttlMs = (this.auth.accessTtlSeconds + 5) * 1000;
     await Promise.all(sessionIds.map((sid) => this.store.set(this.revokedKey(sid), '1', ttlMs)));
+  }
+
+  private validAfterKey(userId: string): string {
+    return `auth:tokens-valid-after:${userId}`;
   }
 
   private revokedKey(sessionId: string): string {

@@ -18,6 +18,13 @@ export class SessionRevokedError extends UnauthenticatedError {
   }
 }
 
+/** Issued before the user's role changed: refresh to get a token with the current role. */
+export class StaleTokenError extends UnauthenticatedError {
+  constructor() {
+    super('token predates a change to this account; refresh it', 'AUTH.TOKEN_STALE');
+  }
+}
+
 export class MissingPermissionError extends DomainError {
   constructor(permissions: readonly string[]) {
     super('AUTH.FORBIDDEN', `missing permission: ${permissions.join(', ')}`, ErrorKind.Forbidden);

@@ -85,6 +85,15 @@ export class AppThrottlerGuard extends ThrottlerGuard {
     };
   }
 
+  /**
+   * The strict `auth` budget is per client across all credential routes (login, token, pages,
+   * refresh), so spreading guesses over several endpoints does not multiply it. The default
+   * budget stays per route.
+   */
+  protected override generateKey(context: ExecutionContext, tracker: string, name: string): string {
+    return name === 'auth' ? `auth:${tracker}` : super.generateKey(context, tracker, name);
+  }
+
   protected override async shouldSkip(context: ExecutionContext): Promise<boolean> {
     // Other transports (WebSocket) apply their own limits.
     return Promise.resolve(requestOf(context) === undefined);

@@ -9,39 +9,48 @@ import { AccessTokenService, extractAccessToken } from '@/core/auth/access-token
 import { Permission, roleHasPermissions, type AuthUser } from '@/core/auth/permissions';
 import { normalizeError } from '@/core/http/all-exceptions.filter';
 import { requestIdOf } from '@/core/http/correlation-id';
-import { MissingPermissionError } from '@/core/auth/auth.errors';
+import { MissingPermissionError, UnauthenticatedError } from '@/core/auth/auth.errors';
+import { CsrfError } from '@/core/security/csrf';
 import { QueueName } from './queue.constants';
 
 export const QUEUE_BOARD_PATH = '/admin/queues';
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/** Browsers mark same-origin XHRs (Sec-Fetch-Site) and send Origin on unsafe methods. */
+function isSameOrigin(req: Request): boolean {
+  if (req.get('sec-fetch-site') === 'same-origin') return true;
+  const origin = req.get('origin');
+  return origin !== undefined && origin === `${req.protocol}://${req.get('host')}`;
+}
 
 /**
  * Admins-only access to the dashboard, which is plain Express (outside Nest's guards): a bearer
  * token, or the cookie session from `/account/login` so a browser can open it.
  */
-function requireQueuesPermission(tokens: AccessTokenService) {
+function requireQueuesPermission(tokens: AccessTokenService, resolve: CookieIdentityResolver) {
   return async (req: Request, res: Response, next: NextFunction): Promise<void> => {
     try {
       const bearer = extractAccessToken(req.headers.authorization);
+      // A cookie session is re-read on every request: it must still be active, and the role is
+      // the user's current one (a demoted admin loses the dashboard at once).
+      const cookie = bearer ? undefined : await tokens.fromCookieSession(req);
       const user: AuthUser | undefined = bearer
         ? await tokens.verify(bearer)
-        : await tokens.fromCookieSession(req);
+        : cookie && (await resolve(cookie.sessionId));
       if (!user) {
         if (req.accepts(['html', 'json']) === 'html') {
           res.redirect(303, `/account/login?next=${encodeURIComponent(QUEUE_BOARD_PATH)}`);
           return;
         }
-        const error = normalizeError(new MissingPermissionError([Permission.QueuesView]));
-        res.status(401).json({
-          ...error,
-          statusCode: 401,
-          code: 'AUTH.UNAUTHENTICATED',
-          correlationId: requestIdOf(req),
-        });
-        return;
+        throw new UnauthenticatedError();
       }
       if (!roleHasPermissions(user.role, [Permission.QueuesView])) {
         throw new MissingPermissionError([Permission.QueuesView]);
       }
+      // The dashboard's actions (retry, clean, pause) are cookie-authenticated XHRs: refuse
+      // any that a foreign site could make a browser send (CSRF).
+      if (cookie && !SAFE_METHODS.has(req.method) && !isSameOrigin(req)) throw new CsrfError();
       next();
     } catch (error) {
       const body = normalizeError(error);
@@ -50,8 +59,11 @@ function requireQueuesPermission(tokens: AccessTokenService) {
   };
 }
 
+/** Finds the current identity of a cookie session (active row, current role). */
+export type CookieIdentityResolver = (sessionId: string) => Promise<AuthUser | undefined>;
+
 /** Mounts Bull Board for every queue of the app at `/admin/queues`. */
-export function mountQueueBoard(app: INestApplication): void {
+export function mountQueueBoard(app: INestApplication, resolve: CookieIdentityResolver): void {
   const serverAdapter = new ExpressAdapter();
   serverAdapter.setBasePath(QUEUE_BOARD_PATH);
   const queues = Object.values(QueueName).map(
@@ -63,7 +75,7 @@ export function mountQueueBoard(app: INestApplication): void {
   createBullBoard({ queues, serverAdapter, options: { uiConfig: { boardTitle: 'Stoa queues' } } });
   app.use(
     QUEUE_BOARD_PATH,
-    requireQueuesPermission(app.get(AccessTokenService)),
+    requireQueuesPermission(app.get(AccessTokenService), resolve),
     serverAdapter.getRouter(),
   );
 }

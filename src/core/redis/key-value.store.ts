@@ -8,6 +8,8 @@ import type { Redis } from 'ioredis';
 export abstract class KeyValueStore {
   abstract readonly kind: 'redis' | 'memory';
   abstract get(key: string): Promise<string | null>;
+  /** Several keys in one round trip (Redis MGET). */
+  abstract getMany(keys: readonly string[]): Promise<(string | null)[]>;
   abstract set(key: string, value: string, ttlMs: number): Promise<void>;
   abstract del(key: string): Promise<void>;
   /** Atomically increments a counter; the TTL starts with the first hit of a window. */
@@ -27,6 +29,10 @@ export class RedisKeyValueStore extends KeyValueStore {
 
   async get(key: string): Promise<string | null> {
     return this.redis.get(this.prefix + key);
+  }
+
+  async getMany(keys: readonly string[]): Promise<(string | null)[]> {
+    return keys.length ? this.redis.mget(keys.map((k) => this.prefix + k)) : [];
   }
 
   async set(key: string, value: string, ttlMs: number): Promise<void> {
@@ -68,6 +74,10 @@ export class MemoryKeyValueStore extends KeyValueStore {
 
   async get(key: string): Promise<string | null> {
     return Promise.resolve(this.live(key)?.value ?? null);
+  }
+
+  async getMany(keys: readonly string[]): Promise<(string | null)[]> {
+    return Promise.resolve(keys.map((k) => this.live(k)?.value ?? null));
   }
 
   async set(key: string, value: string, ttlMs: number): Promise<void> {

@@ -154,7 +154,7 @@ export class AccountController {
 
   @UsesCookieSession()
   @RequirePermissions(Permission.AccountSelf)
-  @UseGuards(CsrfGuard)
+  @UseGuards(ActiveSessionGuard, CsrfGuard)
   @Post('logout')
   async logout(
     @CurrentUser() me: AuthUser,

@@ -14,6 +14,7 @@ import {
   Res,
   UseGuards,
   Headers,
+  Header,
 } from '@nestjs/common';
 import {
   ApiConflictResponse,
@@ -75,6 +76,7 @@ export class AuthController {
   @Public()
   @StrictThrottle()
   @Post('users')
+  @Header('Cache-Control', 'no-store')
   @ApiCreatedResponse({ description: 'Account created and signed in', type: UserResponse })
   @ApiConflictResponse({ type: ErrorBody, description: 'Email or username taken' })
   @ApiUnprocessableEntityResponse({ type: ErrorBody })
@@ -92,6 +94,7 @@ export class AuthController {
   @StrictThrottle()
   @UseGuards(LocalAuthGuard)
   @Post('users/login')
+  @Header('Cache-Control', 'no-store')
   @HttpCode(200)
   @ApiOkResponse({ description: 'Signed in', type: UserResponse })
   @ApiUnauthorizedResponse({ type: ErrorBody })
@@ -137,6 +140,7 @@ export class AuthController {
   @Public()
   @StrictThrottle()
   @Post('auth/refresh')
+  @Header('Cache-Control', 'no-store')
   @HttpCode(200)
   @ApiOkResponse({ type: TokenPairResponse })
   @ApiUnauthorizedResponse({ type: ErrorBody, description: 'Invalid, expired or reused token' })

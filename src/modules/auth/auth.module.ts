@@ -3,6 +3,7 @@ import { PassportModule } from '@nestjs/passport';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { UsersModule } from '@/modules/users';
 import { AccountSessionsResolver } from './account-sessions.resolver';
+import { AuthEventsListener } from './auth-events.listener';
 import { AuthController } from './auth.controller';
 import { AuthService } from './auth.service';
 import { Session } from './entities/session.entity';
@@ -20,6 +21,7 @@ import { SessionsService } from './sessions.service';
     SessionsRepository,
     LocalStrategy,
     AccountSessionsResolver,
+    AuthEventsListener,
   ],
   exports: [AuthService, SessionsService],
 })

@@ -48,6 +48,13 @@ export class SessionsRepository {
       .execute();
   }
 
+  findActive(id: string): Promise<Session | null> {
+    return this.repo
+      .createQueryBuilder('s')
+      .where('s.id = :id AND s.revoked_at IS NULL AND s.expires_at > now()', { id })
+      .getOne();
+  }
+
   countActive(id: string): Promise<number> {
     return this.repo
       .createQueryBuilder('s')

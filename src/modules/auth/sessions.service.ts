@@ -2,6 +2,8 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { authConfig, type AuthConfig } from '@/config';
 import { AccessTokenService } from '@/core/auth/access-token.service';
+import type { AuthUser } from '@/core/auth/permissions';
+import { UsersService } from '@/modules/users';
 import { TransactionService } from '@/core/database/transaction.service';
 import type { EntityManager } from 'typeorm';
 import {
@@ -49,6 +51,7 @@ export class SessionsService {
     private readonly sessions: SessionsRepository,
     private readonly tx: TransactionService,
     private readonly accessTokens: AccessTokenService,
+    private readonly users: UsersService,
     @Inject(authConfig.KEY) private readonly auth: AuthConfig,
   ) {}
 
@@ -108,6 +111,17 @@ export class SessionsService {
       throw outcome.error;
     }
     return outcome;
+  }
+
+  /**
+   * The current identity behind a cookie session: `undefined` unless the session is active,
+   * with the user's role as stored now (not as it was at login).
+   */
+  async resolveIdentity(sessionId: string): Promise<AuthUser | undefined> {
+    const session = await this.sessions.findActive(sessionId);
+    if (!session) return undefined;
+    const user = await this.users.getById(session.userId).catch(() => undefined);
+    return user ? { id: user.id, role: user.role, sessionId } : undefined;
   }
 
   /** Whether the session exists, is not revoked and has not expired. */

@@ -6,6 +6,14 @@ import type { Role } from '@/core/auth/permissions';
 import { User } from './entities/user.entity';
 import { EmailTakenError, UsernameTakenError } from './users.errors';
 
+/**
+ * One canonical form for every email written or looked up: Unicode NFKC (so a composed "é" and
+ * "e" + combining accent, or fullwidth letters, are one address), trimmed, lower-cased.
+ */
+export function normalizeEmail(email: string): string {
+  return email.normalize('NFKC').trim().toLowerCase();
+}
+
 export const USER_SORT = sortWhitelist({
   createdAt: 'u.created_at',
   username: 'u.username',
@@ -47,7 +55,7 @@ export class UsersRepository {
   findByEmail(email: string): Promise<User | null> {
     return this.repo
       .createQueryBuilder('u')
-      .where('lower(u.email) = lower(:email)', { email })
+      .where('lower(u.email) = :email', { email: normalizeEmail(email) })
       .getOne();
   }
 
@@ -62,14 +70,16 @@ export class UsersRepository {
   async insert(data: NewUser, manager?: EntityManager): Promise<User> {
     const repo = this.on(manager);
     try {
-      return await repo.save(repo.create({ ...data, email: data.email.toLowerCase() }));
+      return await repo.save(repo.create({ ...data, email: normalizeEmail(data.email) }));
     } catch (error) {
       mapUniqueViolation(error);
     }
   }
 
   async update(id: string, changes: UserChanges, manager?: EntityManager): Promise<void> {
-    const normalized = changes.email ? { ...changes, email: changes.email.toLowerCase() } : changes;
+    const normalized = changes.email
+      ? { ...changes, email: normalizeEmail(changes.email) }
+      : changes;
     try {
       await this.on(manager).update({ id }, normalized);
     } catch (error) {

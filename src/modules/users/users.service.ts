@@ -1,8 +1,10 @@
 import { Injectable } from '@nestjs/common';
+import { EventEmitter2 } from '@nestjs/event-emitter';
 import type { EntityManager } from 'typeorm';
 import { PasswordHasher } from '@/core/security/password-hasher';
 import { Role } from '@/core/auth/permissions';
 import type { User } from './entities/user.entity';
+import { UserEvent, type UserRoleChangedEvent } from './users.events';
 import { EmailTakenError, UserNotFoundError, UsernameTakenError } from './users.errors';
 import { UsersRepository, type UserChanges } from './users.repository';
 
@@ -19,6 +21,7 @@ export class UsersService {
   constructor(
     private readonly users: UsersRepository,
     private readonly hasher: PasswordHasher,
+    private readonly events: EventEmitter2,
   ) {}
 
   async create(
@@ -84,27 +87,50 @@ export class UsersService {
     return this.users.list(query);
   }
 
+  /**
+   * Changes a role. Subscribers (the auth module) make the user's outstanding access tokens
+   * stale, so the new role applies on their next request, not after a token lifetime.
+   */
   async changeRole(id: string, role: Role): Promise<User> {
     await this.getById(id);
     await this.users.update(id, { role });
+    const event: UserRoleChangedEvent = { userId: id, role };
+    await this.events.emitAsync(UserEvent.RoleChanged, event);
     return this.getById(id);
   }
 
-  /** Creates an admin with this email, or promotes the existing account (CLI `create-admin`). */
-  async createOrPromoteAdmin(email: string, password: string, username: string): Promise<User> {
+  /**
+   * CLI `create-admin`: creates an admin. An existing account with that email is only promoted
+   * when asked explicitly (`promote`), and then gets the operator's password — never keep a
+   * password chosen by whoever registered the address.
+   */
+  async createAdmin(
+    email: string,
+    password: string,
+    username: string,
+    promote: boolean,
+  ): Promise<{ user: User; promoted: boolean }> {
     const existing = await this.users.findByEmail(email);
-    if (existing) return this.changeRole(existing.id, Role.Admin);
-    return this.create({ email, username, password, role: Role.Admin });
+    if (!existing) {
+      return {
+        user: await this.create({ email, username, password, role: Role.Admin }),
+        promoted: false,
+      };
+    }
+    if (!promote) throw new EmailTakenError();
+    await this.setPassword(existing.id, password);
+    return { user: await this.changeRole(existing.id, Role.Admin), promoted: true };
   }
 
   /**
-   * Creates the first admin if none exists; returns it, or `null` when there already was one.
-   * Replicas booting together may race here: the loser's unique violation means "done".
+   * First start: creates an admin account when there is no admin at all. It never promotes an
+   * existing account (anyone could have registered that address). Replicas booting together may
+   * race here: the loser's unique violation means "done".
    */
   async ensureAdmin(email: string, password: string): Promise<User | null> {
     if ((await this.users.countByRole(Role.Admin)) > 0) return null;
     try {
-      return await this.createOrPromoteAdmin(email, password, 'admin');
+      return await this.create({ email, username: 'admin', password, role: Role.Admin });
     } catch (error) {
       if (error instanceof EmailTakenError || error instanceof UsernameTakenError) return null;
       throw error;

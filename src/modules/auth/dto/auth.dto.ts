@@ -102,8 +102,11 @@ export class TokenPairResponse {
   @ApiProperty()
   accessToken: string;
 
-  @ApiProperty({ description: '`<session id>.<secret>`; single use, rotated on every refresh' })
-  refreshToken: string;
+  /** Only when the refresh token came in the body; cookie clients keep it in the cookie. */
+  @ApiPropertyOptional({
+    description: '`<session id>.<secret>`; single use, rotated on every refresh',
+  })
+  refreshToken?: string;
 
   @ApiProperty({ example: 'Bearer' })
   tokenType: 'Bearer';
