@@ -54,7 +54,7 @@ export const httpConfig = defineConfig('http', HttpEnv, (env, raw) => {
     graphqlMaxDepth: env.GRAPHQL_MAX_DEPTH ?? 8,
     graphqlMaxComplexity: env.GRAPHQL_MAX_COMPLEXITY ?? 500,
     graphqlIntrospection: env.GRAPHQL_INTROSPECTION ?? !production,
-    bodyLimit: env.BODY_LIMIT ?? '1mb',
+    bodyLimit: env.BODY_LIMIT ?? '100kb',
   };
 });
 export type HttpConfig = ConfigOf<typeof httpConfig>;

@@ -66,6 +66,31 @@ describe('Access policy meta-test (e2e)', () => {
     );
   });
 
+  it('should never combine @Public() with @RequirePermissions() on one handler', () => {
+    const reflector = t.app.get(Reflector);
+    const both = [
+      ...t.app.get(DiscoveryService).getControllers(),
+      ...t.app.get(DiscoveryService).getProviders(),
+    ]
+      .filter((w) => w.metatype && w.instance)
+      .flatMap((w) => {
+        const proto = Object.getPrototypeOf(w.instance) as Record<string, object>;
+        return t.app
+          .get(MetadataScanner)
+          .getAllMethodNames(proto)
+          .filter((name) => {
+            const targets = [proto[name] as () => void, w.metatype as () => void];
+            return (
+              reflector.getAllAndOverride(IS_PUBLIC, targets) &&
+              reflector.getAllAndOverride<string[] | undefined>(REQUIRED_PERMISSIONS, targets)
+                ?.length
+            );
+          })
+          .map((name) => `${w.name}.${name}`);
+      });
+    expect(both).toEqual([]);
+  });
+
   it('should have an explicit policy on every route and resolver', () => {
     expect(handlers.filter((h) => h.policy === 'none').map((h) => h.name)).toEqual([]);
   });

@@ -90,6 +90,30 @@ describe('GraphQL (e2e)', () => {
     });
   });
 
+  it('should reject NUL characters in arguments as bad input', async () => {
+    const u = await registerUser(t);
+    const res = await gql(
+      'mutation($input: UpdateProfileInput!) { updateProfile(input: $input) { bio } }',
+      { input: { bio: 'a\u0000b' } },
+      u.token,
+    );
+    expect(res.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', statusCode: 422 });
+  });
+
+  it('should price a field by its cost, so aliasing it many times is refused', async () => {
+    const u = await registerUser(t);
+    const aliases = Array.from({ length: 3 }, (_, i) => `s${i}: sessions { id }`).join(' ');
+    const res = await t
+      .http()
+      .post('/graphql')
+      .set('Authorization', `Bearer ${u.token}`)
+      .send({ query: `{ me { ${aliases} } }` })
+      .expect(400);
+    expect((res.body as GqlResponse<unknown>).errors?.[0].extensions.code).toBe(
+      'QUERY_TOO_COMPLEX',
+    );
+  });
+
   it('should reject queries above the complexity limit', async () => {
     const u = await registerUser(t);
     const fields = Array.from({ length: 25 }, (_, i) => `a${i}: username`).join(' ');
@@ -120,6 +144,29 @@ describe('GraphQL depth limit (e2e)', () => {
       .send({ query: '{ me { sessions { id } } }' })
       .expect(400);
     const body = res.body as GqlResponse<unknown>;
-    expect(body.errors?.[0].message).toMatch(/exceeds maximum operation depth of 1/);
+    expect(body.errors?.[0]).toMatchObject({
+      message: 'operation depth 2 exceeds the maximum of 1',
+      extensions: { code: 'QUERY_TOO_DEEP' },
+    });
+  });
+
+  it('should answer malformed operations with 400, never 500', async () => {
+    const u = await registerUser(t);
+    const auth = { Authorization: `Bearer ${u.token}` };
+    const cyclic =
+      'query { me { ...A } } fragment A on Account { id ...B } fragment B on Account { id ...A }';
+    for (const query of [cyclic, '{ me { ...Nope } }', '{ me { nope } }', '{ me {']) {
+      const res = await t.http().post('/graphql').set(auth).send({ query });
+      expect({ query, status: res.status }).toEqual({ query, status: 400 });
+    }
+    const badVariable = await t
+      .http()
+      .post('/graphql')
+      .set(auth)
+      .send({
+        query: 'mutation($input: UpdateProfileInput!) { updateProfile(input: $input) { bio } }',
+        variables: { input: { bio: 42 } },
+      });
+    expect(badVariable.status).toBe(400);
   });
 });

@@ -57,6 +57,28 @@ describe('HTTP platform (e2e)', () => {
       expect(res.body).toMatchObject({ ...ERROR_BODY, statusCode: 400 });
     });
 
+    it('should refuse hostile bodies cheaply with 4xx: deep, wide, huge, NUL bytes', async () => {
+      const deep = `{"user":${'{"a":'.repeat(5_000)}"x"${'}'.repeat(5_001)}`;
+      const tooDeep = await t
+        .http()
+        .post('/api/v1/users')
+        .set('Content-Type', 'application/json')
+        .send(deep)
+        .expect(400);
+      expect(tooDeep.body).toMatchObject({ code: 'HTTP.INPUT_TOO_COMPLEX' });
+      const wide = Object.fromEntries(Array.from({ length: 5_000 }, (_, i) => [`k${i}`, 1]));
+      await t.http().post('/api/v1/users').send({ user: wide }).expect(400);
+      const huge = { user: { username: 'x'.repeat(200_000) } };
+      await t.http().post('/api/v1/users').send(huge).expect(413);
+      const nul = await t
+        .http()
+        .post('/api/v1/users')
+        .send({ user: { username: 'nul\u0000user', email: 'n@x.test', password: 'long enough 1' } })
+        .expect(422);
+      expect(nul.body).toMatchObject({ errors: { body: ['must not contain NUL characters'] } });
+      await t.http().get('/api/v1/profiles/a%00b').expect(422);
+    });
+
     it('should answer 401 without a token and 403 without the permission', async () => {
       const noToken = await t.http().get('/api/v1/admin/users').expect(401);
       expect(noToken.body).toMatchObject({ ...ERROR_BODY, code: 'AUTH.UNAUTHENTICATED' });

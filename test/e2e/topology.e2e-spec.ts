@@ -57,7 +57,13 @@ describe('Production topology (e2e, real processes behind nginx)', () => {
     let output = '';
     child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
     child.stderr?.on('data', (d: Buffer) => (output += d.toString()));
-    exited = new Promise((resolve) => child!.once('exit', (code) => resolve(code)));
+    exited = new Promise((resolve) => {
+      child!.once('exit', (code) => resolve(code));
+      child!.once('error', (error) => {
+        output += `spawn failed: ${error.message}\n`;
+        resolve(null);
+      });
+    });
 
     const code = await exited;
     // The whole output on failure: it names the failed check, and the script prints the log

@@ -1,9 +1,8 @@
 import { ApolloDriver, type ApolloDriverConfig } from '@nestjs/apollo';
 import { Module } from '@nestjs/common';
 import { GraphQLModule, GraphQLSchemaHost } from '@nestjs/graphql';
-import depthLimit from 'graphql-depth-limit';
 import { httpConfig, type HttpConfig } from '@/config';
-import { complexityLimitPlugin } from './complexity.plugin';
+import { limitsPlugin } from './limits.plugin';
 
 /**
  * Code-first GraphQL (Apollo) at `/graphql`. Resolvers share the REST services, the global
@@ -22,8 +21,14 @@ import { complexityLimitPlugin } from './complexity.plugin';
         playground: false,
         includeStacktraceInErrorResponses: false,
         context: ({ req, res }: { req: unknown; res: unknown }) => ({ req, res }),
-        validationRules: [depthLimit(http.graphqlMaxDepth)],
-        plugins: [complexityLimitPlugin(() => schemaHost.schema, http.graphqlMaxComplexity)],
+        // Guards run on field resolvers too (`Account.sessions`), not only on root fields.
+        fieldResolverEnhancers: ['guards'],
+        plugins: [
+          limitsPlugin(() => schemaHost.schema, {
+            maxDepth: http.graphqlMaxDepth,
+            maxComplexity: http.graphqlMaxComplexity,
+          }),
+        ],
       }),
     }),
   ],

@@ -41,6 +41,9 @@ const GRAPHQL_CODE_BY_STATUS: Record<number, string> = {
 
 type Normalized = Omit<ErrorBody, 'correlationId'>;
 
+/** 22021 invalid byte sequence, 22P02 invalid text representation, 22001 value too long. */
+const PG_INPUT_ERRORS = new Set(['22021', '22P02', '22001']);
+
 function messageOf(response: string | object): string | undefined {
   if (typeof response === 'string') return response;
   const message = (response as { message?: unknown }).message;
@@ -73,6 +76,17 @@ export function normalizeError(exception: unknown): Normalized {
       code: CODE_BY_STATUS[statusCode] ?? `HTTP.${statusCode}`,
       message,
       statusCode,
+    };
+  }
+  // Text PostgreSQL cannot store or parse (a NUL byte, an invalid UUID literal, a value too
+  // long for its column) is the client's input, whatever path let it through: 400, not 500.
+  const pgCode = (exception as { driverError?: { code?: unknown } } | null)?.driverError?.code;
+  if (typeof pgCode === 'string' && PG_INPUT_ERRORS.has(pgCode)) {
+    return {
+      errors: { body: ['invalid input'] },
+      code: 'HTTP.BAD_REQUEST',
+      message: 'invalid input',
+      statusCode: 400,
     };
   }
   // Errors raised by Express middleware (e.g. body-parser) carry a client status.

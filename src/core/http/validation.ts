@@ -1,7 +1,12 @@
-import { applyDecorators, ValidationPipe, type ValidationError } from '@nestjs/common';
+import {
+  applyDecorators,
+  ValidationPipe,
+  type ArgumentMetadata,
+  type ValidationError,
+} from '@nestjs/common';
 import { Type } from 'class-transformer';
 import { IsDefined, IsObject, ValidateNested } from 'class-validator';
-import { ValidationFailedError, type ErrorDetails } from './domain-error';
+import { DomainError, ErrorKind, ValidationFailedError, type ErrorDetails } from './domain-error';
 
 const ENVELOPE = 'stoa:envelope';
 
@@ -56,12 +61,69 @@ export function toErrorDetails(errors: ValidationError[], parent = ''): ErrorDet
  * become a 422 with one entry per bad field.
  */
 export function createValidationPipe(): ValidationPipe {
-  return new ValidationPipe({
+  return new BoundedValidationPipe({
     whitelist: true,
     forbidNonWhitelisted: true,
     transform: true,
     transformOptions: { enableImplicitConversion: false },
     validationError: { target: true, value: false },
-    exceptionFactory: (errors) => new ValidationFailedError(toErrorDetails(errors)),
+    exceptionFactory: (errors) => new ValidationFailedError(capDetails(toErrorDetails(errors))),
   });
+}
+
+/** Inputs no endpoint needs; past them, parsing and validating cost more than any answer is worth. */
+export const INPUT_LIMITS = { depth: 16, nodes: 2_000 } as const;
+
+export class InputTooComplexError extends DomainError {
+  constructor(reason: string) {
+    super('HTTP.INPUT_TOO_COMPLEX', `input is too complex: ${reason}`, ErrorKind.BadRequest);
+  }
+}
+
+/**
+ * Rejects, before class-transformer and class-validator walk it (recursively), any input that
+ * is nested too deeply, has too many keys or elements, or contains NUL characters (PostgreSQL
+ * refuses them in text). Iterative on purpose: a recursive check would overflow on the very
+ * inputs it exists to stop.
+ */
+export function assertReasonableInput(value: unknown): void {
+  const stack: { node: unknown; depth: number }[] = [{ node: value, depth: 0 }];
+  let nodes = 0;
+  while (stack.length) {
+    const { node, depth } = stack.pop()!;
+    if (typeof node === 'string') {
+      if (node.includes('\u0000')) {
+        throw new ValidationFailedError({ body: ['must not contain NUL characters'] });
+      }
+      continue;
+    }
+    if (node === null || typeof node !== 'object') continue;
+    if (depth >= INPUT_LIMITS.depth)
+      throw new InputTooComplexError(`nested deeper than ${INPUT_LIMITS.depth}`);
+    for (const [key, child] of Object.entries(node)) {
+      if (++nodes > INPUT_LIMITS.nodes)
+        throw new InputTooComplexError(`more than ${INPUT_LIMITS.nodes} values`);
+      if (key.includes('\u0000')) {
+        throw new ValidationFailedError({ body: ['must not contain NUL characters'] });
+      }
+      stack.push({ node: child, depth: depth + 1 });
+    }
+  }
+}
+
+/** At most 20 fields reported: enough to fix a form, too few to amplify an attack. */
+function capDetails(details: ErrorDetails): ErrorDetails {
+  const entries = Object.entries(details);
+  if (entries.length <= 20) return details;
+  return {
+    ...Object.fromEntries(entries.slice(0, 20)),
+    body: [`and ${entries.length - 20} more problems`],
+  };
+}
+
+class BoundedValidationPipe extends ValidationPipe {
+  override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    if (metadata.type !== 'custom') assertReasonableInput(value);
+    return super.transform(value, metadata);
+  }
 }

@@ -11,7 +11,8 @@ export class AccountSessionsResolver {
   constructor(private readonly sessionsService: SessionsService) {}
 
   @RequirePermissions(Permission.AccountSelf)
-  @ResolveField(() => [SessionModel])
+  // A database read per occurrence: priced so aliasing it many times hits the complexity limit.
+  @ResolveField(() => [SessionModel], { complexity: 10 })
   async sessions(
     @Parent() account: AccountModel,
     @CurrentUser() me: AuthUser,
