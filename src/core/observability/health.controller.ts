@@ -1,3 +1,4 @@
+import { SkipThrottle } from '@nestjs/throttler';
 import { Controller, Get, Res, VERSION_NEUTRAL } from '@nestjs/common';
 import { ApiOkResponse, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import type { HealthCheckResult } from '@nestjs/terminus';
@@ -10,18 +11,20 @@ import { HealthService } from './health.service';
  * of the load balancer if not): PostgreSQL and the Redis / queue backend must answer.
  */
 @ApiTags('health')
+// Probes are neither rate limited nor authenticated: they must answer even when Redis does not.
+@SkipThrottle()
 @Controller({ path: 'health', version: VERSION_NEUTRAL })
 export class HealthController {
   constructor(private readonly health: HealthService) {}
 
-  @Public()
+  @Public({ readToken: false })
   @Get('live')
   @ApiOkResponse({ description: 'The process is running' })
   live(): { status: 'ok' } {
     return { status: 'ok' };
   }
 
-  @Public()
+  @Public({ readToken: false })
   @Get('ready')
   @ApiOkResponse({ description: 'Every dependency answered' })
   @ApiServiceUnavailableResponse({ description: 'A dependency is down; details per dependency' })

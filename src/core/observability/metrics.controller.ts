@@ -1,3 +1,4 @@
+import { SkipThrottle } from '@nestjs/throttler';
 import { Controller, Get, Header, Inject, Req, VERSION_NEUTRAL } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { timingSafeEqual } from 'node:crypto';
@@ -16,6 +17,8 @@ function sameSecret(a: string, b: string): boolean {
 
 /** Prometheus scrape endpoint, outside `/api`. With `METRICS_TOKEN` set it needs that bearer. */
 @ApiExcludeController()
+// Probes and scrapes are not rate limited: they must answer even when Redis does not.
+@SkipThrottle()
 @Controller({ path: 'metrics', version: VERSION_NEUTRAL })
 export class MetricsController {
   constructor(

@@ -6,7 +6,7 @@ import type { Redis } from 'ioredis';
 import { redisConfig, type RedisConfig } from '@/config';
 import { DATABASE_URL } from '@/core/database/database.module';
 import { MetricsService } from '@/core/observability/metrics.service';
-import { REDIS } from '@/core/redis/redis.module';
+import { QUEUE_REDIS } from '@/core/redis/redis.module';
 import { BULLMQ_SCHEMA } from './postgres-backend';
 import { DEFAULT_JOB_OPTIONS, QueueName } from './queue.constants';
 
@@ -19,7 +19,7 @@ import { DEFAULT_JOB_OPTIONS, QueueName } from './queue.constants';
 @Module({
   imports: [
     BullModule.forRootAsync({
-      inject: [REDIS, DATABASE_URL, redisConfig.KEY],
+      inject: [QUEUE_REDIS, DATABASE_URL, redisConfig.KEY],
       useFactory: (redis: Redis | null, databaseUrl: string, cfg: RedisConfig) => {
         if (redis) {
           setDefaultBackendFactory();

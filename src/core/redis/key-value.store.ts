@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import { DomainError, ErrorKind } from '@/core/http/domain-error';
 
 /**
  * A small shared key/value store with TTLs: Redis when `REDIS_URL` is set (shared by every
@@ -17,6 +18,25 @@ export abstract class KeyValueStore {
   abstract ping(): Promise<void>;
 }
 
+/** Redis did not answer: the request fails with 503 (and readiness reports it down). */
+export class StoreUnavailableError extends DomainError {
+  constructor() {
+    super(
+      'COMMON.DEPENDENCY_UNAVAILABLE',
+      'a backing service is unavailable',
+      ErrorKind.Unavailable,
+    );
+  }
+}
+
+async function orUnavailable<T>(command: Promise<T>): Promise<T> {
+  try {
+    return await command;
+  } catch {
+    throw new StoreUnavailableError();
+  }
+}
+
 export class RedisKeyValueStore extends KeyValueStore {
   readonly kind = 'redis' as const;
 
@@ -28,34 +48,38 @@ export class RedisKeyValueStore extends KeyValueStore {
   }
 
   async get(key: string): Promise<string | null> {
-    return this.redis.get(this.prefix + key);
+    return orUnavailable(this.redis.get(this.prefix + key));
   }
 
   async getMany(keys: readonly string[]): Promise<(string | null)[]> {
-    return keys.length ? this.redis.mget(keys.map((k) => this.prefix + k)) : [];
+    return keys.length ? orUnavailable(this.redis.mget(keys.map((k) => this.prefix + k))) : [];
   }
 
   async set(key: string, value: string, ttlMs: number): Promise<void> {
-    await this.redis.set(this.prefix + key, value, 'PX', Math.max(1, Math.ceil(ttlMs)));
+    await orUnavailable(
+      this.redis.set(this.prefix + key, value, 'PX', Math.max(1, Math.ceil(ttlMs))),
+    );
   }
 
   async del(key: string): Promise<void> {
-    await this.redis.del(this.prefix + key);
+    await orUnavailable(this.redis.del(this.prefix + key));
   }
 
   async hit(key: string, ttlMs: number): Promise<{ count: number; ttlMs: number }> {
     // INCR and PEXPIRE NX in one round trip; the window starts with the first hit only.
-    const [[, count], , [, pttl]] = (await this.redis
-      .multi()
-      .incr(this.prefix + key)
-      .pexpire(this.prefix + key, ttlMs, 'NX')
-      .pttl(this.prefix + key)
-      .exec()) as [[null, number], [null, number], [null, number]];
+    const [[, count], , [, pttl]] = (await orUnavailable(
+      this.redis
+        .multi()
+        .incr(this.prefix + key)
+        .pexpire(this.prefix + key, ttlMs, 'NX')
+        .pttl(this.prefix + key)
+        .exec(),
+    )) as [[null, number], [null, number], [null, number]];
     return { count, ttlMs: pttl };
   }
 
   async ping(): Promise<void> {
-    await this.redis.ping();
+    await orUnavailable(this.redis.ping());
   }
 }
 

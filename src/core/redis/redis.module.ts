@@ -3,9 +3,17 @@ import { Redis } from 'ioredis';
 import { redisConfig, type RedisConfig } from '@/config';
 import { KeyValueStore, MemoryKeyValueStore, RedisKeyValueStore } from './key-value.store';
 
-/** The shared ioredis connection, or `null` when `REDIS_URL` is unset. */
+/**
+ * The request-path connection (rate limits, token denylist, cookie sessions), or `null` when
+ * `REDIS_URL` is unset. It fails fast: during a Redis outage a request gets a 503 within a
+ * second instead of hanging on a command queued forever.
+ */
 export const REDIS = Symbol('REDIS');
+/** The queue connection: BullMQ blocks on it and needs unlimited retries (its requirement). */
+export const QUEUE_REDIS = Symbol('QUEUE_REDIS');
 export const InjectRedis = () => Inject(REDIS);
+
+const REQUEST_COMMAND_TIMEOUT_MS = 1_000;
 
 @Global()
 @Module({
@@ -20,10 +28,17 @@ export const InjectRedis = () => Inject(REDIS);
           );
           return null;
         }
-        // BullMQ requires maxRetriesPerRequest: null on connections it blocks on; it duplicates
-        // this one for its workers, so set it here once.
-        return new Redis(cfg.url, { maxRetriesPerRequest: null, lazyConnect: false });
+        return new Redis(cfg.url, {
+          maxRetriesPerRequest: 1,
+          commandTimeout: REQUEST_COMMAND_TIMEOUT_MS,
+        });
       },
+    },
+    {
+      provide: QUEUE_REDIS,
+      inject: [redisConfig.KEY],
+      useFactory: (cfg: RedisConfig): Redis | null =>
+        cfg.url ? new Redis(cfg.url, { maxRetriesPerRequest: null }) : null,
     },
     {
       provide: KeyValueStore,
@@ -32,12 +47,17 @@ export const InjectRedis = () => Inject(REDIS);
         redis ? new RedisKeyValueStore(redis, cfg.keyPrefix) : new MemoryKeyValueStore(),
     },
   ],
-  exports: [REDIS, KeyValueStore],
+  exports: [REDIS, QUEUE_REDIS, KeyValueStore],
 })
 export class RedisModule implements OnApplicationShutdown {
-  constructor(@InjectRedis() private readonly redis: Redis | null) {}
+  constructor(
+    @Inject(REDIS) private readonly redis: Redis | null,
+    @Inject(QUEUE_REDIS) private readonly queueRedis: Redis | null,
+  ) {}
 
   async onApplicationShutdown(): Promise<void> {
-    if (this.redis && this.redis.status !== 'end') await this.redis.quit().catch(() => undefined);
+    for (const connection of [this.redis, this.queueRedis]) {
+      if (connection && connection.status !== 'end') await connection.quit().catch(() => undefined);
+    }
   }
 }
