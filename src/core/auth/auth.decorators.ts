@@ -48,7 +48,8 @@ export const RequirePermissions = (...permissions: [Permission, ...Permission[]]
 
 /**
  * Lets a server-rendered page take its identity from the cookie session (`/account/login`)
- * when no bearer token is sent. JSON APIs never do, so they are not exposed to CSRF.
+ * when no bearer token is sent. Only such routes (and the queue dashboard) accept the cookie, and
+ * each of them checks CSRF (form token, or same-origin for the dashboard's XHRs).
  */
 export const UsesCookieSession = () => SetMetadata(COOKIE_SESSION, true);
 

@@ -26,7 +26,10 @@ export class AdminUsersController {
     return { users: users.map(toAdminUserDto), total };
   }
 
-  /** Changes a user's role. Takes effect on their next access token (at most one TTL). */
+  /**
+   * Changes a user's role. Effective at once: their access tokens become stale (they refresh and
+   * get the new role), and cookie-session pages re-read the role on every request.
+   */
   @RequirePermissions(Permission.UsersManage)
   @Patch(':id/role')
   @ApiOkResponse({ type: AdminUserDto })
