@@ -15,10 +15,12 @@
 #   STOA_PG_ADMIN_URL  a maintenance connection; the test database is created next to it
 #                      (default postgres://postgres@127.0.0.1:5432/postgres)
 #   STOA_REDIS_URL     default redis://127.0.0.1:6379
+#   STOA_NGINX_CONF    default deploy/nginx.local.conf
 #
 # Whatever happens, the exit trap stops every process it started (SIGTERM, then waits: the
 # replicas drain like in production), stops nginx, drops the database and deletes the Redis
-# keys of its prefix. Logs of each process are kept in a temp directory, printed on failure.
+# keys of its prefix. Each process logs to a temp directory, removed after a successful run and
+# kept otherwise; a process that fails to start has its log tail printed.
 set -Eeuo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -26,7 +28,8 @@ cd "$ROOT"
 
 PG_ADMIN_URL=${STOA_PG_ADMIN_URL:-postgres://postgres@127.0.0.1:5432/postgres}
 REDIS_URL=${STOA_REDIS_URL:-redis://127.0.0.1:6379}
-NGINX_CONF="$ROOT/deploy/nginx.local.conf"
+# Override only to try a modified copy (it must keep the same listen, upstreams and paths).
+NGINX_CONF=${STOA_NGINX_CONF:-$ROOT/deploy/nginx.local.conf}
 # The config writes its pid, logs and temp files under this fixed prefix (see its header).
 NGINX_PREFIX=/tmp/stoa-nginx
 PORT_A=3101
@@ -96,31 +99,28 @@ DATABASE_URL=$(node -e 'const u = new URL(process.argv[1]); u.pathname = "/" + p
 RUN_DIR=$(mktemp -d "${TMPDIR:-/tmp}/stoa-topology-$RUN_ID.XXXX")
 
 # --- Cleanup, armed before the first resource exists. ------------------------------------
-PIDS=()         # node processes, stopped in reverse start order
+PIDS=() # node processes, stopped in reverse start order
 COMMAND_PID=
 NGINX_STARTED=
 DB_CREATED=
-FAILED=1        # cleared when the run got to the end without an error
+FAILED=1 # cleared when the run got to the end without an error
 
 stop_pid() { # SIGTERM, then wait like a process manager would; SIGKILL only past the budget
-  local pid=$1 name=$2 waited=0
-  kill -0 "$pid" 2>/dev/null || {
-    wait "$pid" 2>/dev/null || true
-    return 0
-  }
-  kill -TERM "$pid" 2>/dev/null || true
-  # SHUTDOWN_DRAIN_MS (0.5 s) + SHUTDOWN_TIMEOUT_MS (10 s) + margin.
-  while kill -0 "$pid" 2>/dev/null && ((waited < 150)); do
-    sleep 0.1
-    waited=$((waited + 1))
-  done
-  if kill -0 "$pid" 2>/dev/null; then
-    log "$name ($pid) still running after 15 s: SIGKILL"
-    kill -KILL "$pid" 2>/dev/null || true
+  local pid=$1 name=$2 waited=0 code=0
+  if kill -TERM "$pid" 2>/dev/null; then
+    # SHUTDOWN_DRAIN_MS (0.5 s) + SHUTDOWN_TIMEOUT_MS (10 s) + margin.
+    while kill -0 "$pid" 2>/dev/null && ((waited < 150)); do
+      sleep 0.1
+      waited=$((waited + 1))
+    done
+    if kill -0 "$pid" 2>/dev/null; then
+      log "$name ($pid) still running after 15 s: SIGKILL"
+      kill -KILL "$pid" 2>/dev/null || true
+    fi
   fi
-  local code=0
+  # Also reaps a process that stopped earlier (replica A after the rolling-restart check), so
+  # an unclean exit there shows up too. 143/130: the signal hit before the handler existed.
   wait "$pid" 2>/dev/null || code=$?
-  # 143/130 = killed by the signal before its handler ran (e.g. still booting); fine here.
   if ((code != 0 && code != 143 && code != 130)); then log "$name exited with status $code"; fi
 }
 
@@ -197,21 +197,25 @@ APP_ENV=(
   WORKER_PORT="$WORKER_PORT"
 )
 
-# `env -i` so nothing from the caller's shell (a stray .env value, another DATABASE_URL)
-# leaks into the processes: they see exactly APP_ENV.
-run_app() { env -i PATH="$PATH" HOME="${HOME:-/root}" "${APP_ENV[@]}" "$@"; }
+# `env -i` so nothing from the caller's shell (another DATABASE_URL, a METRICS_TOKEN) leaks
+# into the processes: they see exactly APP_ENV.
+APP_CMD=(env -i PATH="$PATH" HOME="${HOME:-/root}" "${APP_ENV[@]}")
+elapsed_ms() { echo $(($(date +%s%3N) - started_ms)); }
 
-run_app node dist/src/cli.js migrate >"$RUN_DIR/migrate.log" 2>&1 ||
-  {
-    show_log "$RUN_DIR/migrate.log"
-    die 'migration failed'
-  }
+if ! "${APP_CMD[@]}" node dist/src/cli.js migrate >"$RUN_DIR/migrate.log" 2>&1; then
+  show_log "$RUN_DIR/migrate.log"
+  die 'migration failed'
+fi
+timings="migrated $(elapsed_ms) ms"
 
 # --- Processes. --------------------------------------------------------------------------
-start() { # name, then the command; `env` execs node, so $! is node's own pid
+start() { # name, then the command
   local name=$1
   shift
-  run_app "$@" >"$RUN_DIR/$name.log" 2>&1 &
+  # A simple command, not a function, in the background: the fork execs `env`, which execs
+  # node, so $! is node's own pid and our SIGTERM reaches it (a backgrounded function runs in
+  # a subshell, and killing that subshell would orphan node).
+  "${APP_CMD[@]}" "$@" >"$RUN_DIR/$name.log" 2>&1 &
   LAST_PID=$!
   PIDS+=("$LAST_PID:$name")
 }
@@ -250,10 +254,11 @@ for target in \
       if [[ $name == nginx ]]; then show_log "$NGINX_PREFIX/error.log"; else show_log "$RUN_DIR/$name.log"; fi
       die "$name not ready at $url within ${READY_TIMEOUT_S} s"
     }
-    sleep 0.2
+    sleep 0.1
   done
+  timings+=", $name $(elapsed_ms) ms"
 done
-log "ready in $(($(date +%s%3N) - started_ms)) ms: http://127.0.0.1:$NGINX_PORT" \
+log "ready in $(elapsed_ms) ms ($timings): http://127.0.0.1:$NGINX_PORT" \
   "(api-a pid $PID_A, api-b pid $PID_B, worker :$WORKER_PORT pid $PID_WORKER)"
 
 export STOA_URL="http://127.0.0.1:$NGINX_PORT"
