@@ -70,11 +70,23 @@ describe('loadConfiguration', () => {
       expect(problems.join('\n')).toMatch(/CORS_ORIGINS: explicit origins are required/);
     });
 
+    it('should refuse spoofable proxy trust and a shared secret in production', () => {
+      const problems = problemsOf({
+        NODE_ENV: 'production',
+        JWT_SECRET: SECRET,
+        SESSION_SECRET: SECRET,
+        CORS_ORIGINS: 'https://app.example.test',
+        TRUST_PROXY: 'true',
+      }).join('\n');
+      expect(problems).toMatch(/TRUST_PROXY: "true" trusts any X-Forwarded-For/);
+      expect(problems).toMatch(/SESSION_SECRET: must differ from JWT_SECRET/);
+    });
+
     it('should accept a complete production environment with production defaults', () => {
       const config = loadConfiguration({
         NODE_ENV: 'production',
         JWT_SECRET: SECRET,
-        SESSION_SECRET: SECRET,
+        SESSION_SECRET: 'y'.repeat(40),
         CORS_ORIGINS: 'https://app.example.test',
       });
       expect(config.app.workersInApi).toBe(false);

@@ -89,7 +89,9 @@ export class AccessTokenService {
    * change): they answer `AUTH.TOKEN_STALE` and the client refreshes, getting the new role.
    */
   async invalidateUserTokens(userId: string): Promise<void> {
-    const nowSeconds = Math.ceil(Date.now() / 1000);
+    // JWT `iat` has one-second resolution: tokens from the very second of the change stay valid
+    // (rounding up would instead reject the fresh token a client gets right after it).
+    const nowSeconds = Math.floor(Date.now() / 1000);
     await this.store.set(
       this.validAfterKey(userId),
       String(nowSeconds),
