@@ -311,13 +311,12 @@ describe('Auth (e2e)', () => {
         .set('Authorization', `Bearer ${h}.${p}.bad-signature`)
         .expect(401);
       // Same claims and key as a real token, but expired ten seconds ago.
-      const { sub, sid, role, typ } = JSON.parse(Buffer.from(p, 'base64url').toString()) as Record<
-        string,
-        unknown
-      >;
+      const { sub, sid, role, typ, iss_ms } = JSON.parse(
+        Buffer.from(p, 'base64url').toString(),
+      ) as Record<string, unknown>;
       const expired = await t.app
         .get(JwtService)
-        .signAsync({ sub, sid, role, typ }, { expiresIn: -10 });
+        .signAsync({ sub, sid, role, typ, iss_ms }, { expiresIn: -10 });
       const res = await t
         .http()
         .get('/api/v1/user')

@@ -12,6 +12,11 @@ interface AccessClaims {
   sid: string;
   role: Role;
   typ: 'access';
+  /**
+   * Issue time in milliseconds. `iat` has one-second resolution, too coarse to tell a token
+   * issued just before a role change from the one issued just after it.
+   */
+  iss_ms: number;
   iat?: number;
   exp?: number;
 }
@@ -41,7 +46,13 @@ export class AccessTokenService {
   }
 
   async sign(user: { id: string; role: Role }, sessionId: string): Promise<string> {
-    const claims: AccessClaims = { sub: user.id, sid: sessionId, role: user.role, typ: 'access' };
+    const claims: AccessClaims = {
+      sub: user.id,
+      sid: sessionId,
+      role: user.role,
+      typ: 'access',
+      iss_ms: Date.now(),
+    };
     return this.jwt.signAsync(claims, { expiresIn: this.auth.accessTtlSeconds });
   }
 
@@ -55,7 +66,7 @@ export class AccessTokenService {
     if (
       claims.typ !== 'access' ||
       typeof claims.exp !== 'number' ||
-      typeof claims.iat !== 'number' ||
+      typeof claims.iss_ms !== 'number' ||
       !UUID.test(String(claims.sub)) ||
       !UUID.test(String(claims.sid)) ||
       !ROLES.has(claims.role)
@@ -68,7 +79,7 @@ export class AccessTokenService {
       this.validAfterKey(claims.sub),
     ]);
     if (revoked) throw new SessionRevokedError();
-    if (validAfter && claims.iat < Number(validAfter)) throw new StaleTokenError();
+    if (validAfter && claims.iss_ms < Number(validAfter)) throw new StaleTokenError();
     return { id: claims.sub, role: claims.role, sessionId: claims.sid };
   }
 
@@ -89,12 +100,9 @@ export class AccessTokenService {
    * change): they answer `AUTH.TOKEN_STALE` and the client refreshes, getting the new role.
    */
   async invalidateUserTokens(userId: string): Promise<void> {
-    // JWT `iat` has one-second resolution: tokens from the very second of the change stay valid
-    // (rounding up would instead reject the fresh token a client gets right after it).
-    const nowSeconds = Math.floor(Date.now() / 1000);
     await this.store.set(
       this.validAfterKey(userId),
-      String(nowSeconds),
+      String(Date.now()),
       (this.auth.accessTtlSeconds + 5) * 1000,
     );
   }
