@@ -150,6 +150,16 @@ describe('HTTP platform (e2e)', () => {
       expect(body.users).toHaveLength(1);
       expect(body.total).toBeGreaterThanOrEqual(2);
       await t.http().get('/api/v1/admin/users?sort=passwordHash').set(auth).expect(422);
+      const admins = await t
+        .http()
+        .get('/api/v1/admin/users?role=admin&sort=username')
+        .set(auth)
+        .expect(200);
+      const adminList = (admins.body as typeof body).users as { role: string; username: string }[];
+      expect(adminList.length).toBeGreaterThan(0);
+      expect(adminList.every((x) => x.role === 'admin')).toBe(true);
+      const names = adminList.map((x) => x.username);
+      expect(names).toEqual([...names].sort());
       await t.http().get('/api/v1/admin/users?limit=101').set(auth).expect(422);
       const all = await t.http().get(`/api/v1/admin/users?limit=100`).set(auth).expect(200);
       const target = (all.body as typeof body).users.find((x) => x.username === u.username)!;
