@@ -13,7 +13,7 @@
 import { execFile, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createWriteStream, existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import os from 'node:os';
@@ -26,8 +26,6 @@ import Redis from 'ioredis';
 import pg from 'pg';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
-const STOA_MAIN = join(ROOT, 'dist/src/main.js');
-const STOA_CLI = join(ROOT, 'dist/src/cli.js');
 const BASELINE = join(ROOT, 'bench/baseline-server.mjs');
 const PROFILE_DIR = '/tmp/stoa-prof';
 const require = createRequire(import.meta.url);
@@ -41,7 +39,8 @@ const USAGE = `Usage: node bench/platform.mjs [options]
   --duration S           seconds per measured round (default 10)
   --warmup S             unmeasured seconds before every round (default 3)
   --connections N        concurrent connections (default 50)
-  --profile-duration S   seconds of load on /api/v1/user under --cpu-prof (default 10)
+  --profile-duration S   seconds of load under --cpu-prof (default 10)
+  --profile-endpoint E   user | profiles: the endpoint loaded while profiling (default user)
   --skip-profile         no profiling run
   --database-url URL     server to create the bench database on (default $DATABASE_URL or
                          postgres://postgres@127.0.0.1:5432/postgres)
@@ -50,13 +49,14 @@ const USAGE = `Usage: node bench/platform.mjs [options]
   --keep-logs            keep the servers' log files (printed at the end)
 `;
 
-const { values: flags } = parseArgs({
+const { values: flags } = parseArgsOrExit({
   options: {
     rounds: { type: 'string', default: '3' },
     duration: { type: 'string', default: '10' },
     warmup: { type: 'string', default: '3' },
     connections: { type: 'string', default: '50' },
     'profile-duration': { type: 'string', default: '10' },
+    'profile-endpoint': { type: 'string', default: 'user' },
     'skip-profile': { type: 'boolean', default: false },
     'database-url': {
       type: 'string',
@@ -68,6 +68,14 @@ const { values: flags } = parseArgs({
     help: { type: 'boolean', short: 'h', default: false },
   },
 });
+function parseArgsOrExit(config) {
+  try {
+    return parseArgs(config);
+  } catch (error) {
+    process.stderr.write(`${error.message}\n${USAGE}`);
+    process.exit(64);
+  }
+}
 if (flags.help) {
   process.stdout.write(USAGE);
   process.exit(0);
@@ -87,6 +95,11 @@ const opts = {
   connections: positive('connections'),
   profileDuration: positive('profile-duration'),
 };
+
+if (!['user', 'profiles'].includes(flags['profile-endpoint'])) {
+  process.stderr.write(`--profile-endpoint must be user or profiles\n${USAGE}`);
+  process.exit(64);
+}
 
 const log = (msg) => process.stderr.write(`[bench] ${msg}\n`);
 
@@ -142,13 +155,13 @@ function childEnv(extra) {
  * writes, as they would be to a container's stdout), waits until `readyPath` answers, and
  * registers its shutdown.
  */
-async function startServer({ name, nodeArgs, env, readyPath, logDir }) {
+async function startServer({ name, nodeArgs, cwd = ROOT, env, readyPath, logDir }) {
   const port = await freePort();
   const logPath = join(logDir, `${name}.log`);
   const out = createWriteStream(logPath, { flags: 'a' });
   await new Promise((resolve) => out.once('open', resolve));
   const child = spawn(process.execPath, nodeArgs, {
-    cwd: ROOT,
+    cwd,
     env: childEnv({ ...env, HOST: '127.0.0.1', PORT: String(port) }),
     stdio: ['ignore', out, out],
   });
@@ -163,7 +176,9 @@ async function startServer({ name, nodeArgs, env, readyPath, logDir }) {
       throw new Error(`${name} exited (${early}) while starting:\n${await tail(logPath)}`);
     }
     try {
-      const res = await fetch(server.url + readyPath);
+      // A timeout, so a server that accepts but never answers fails the run instead of hanging it.
+      const res = await fetch(server.url + readyPath, { signal: AbortSignal.timeout(5000) });
+      await res.arrayBuffer();
       if (res.ok) return server;
     } catch {
       // not listening yet
@@ -173,7 +188,7 @@ async function startServer({ name, nodeArgs, env, readyPath, logDir }) {
   }
 }
 
-/** SIGTERM, then wait (Stoa drains and closes its pools); SIGKILL only if it hangs. Idempotent. */
+/** SIGTERM, then wait (Stoa closes its pools and Redis); SIGKILL only if it hangs. Idempotent. */
 function stopServer(server) {
   server.stopping ??= stop(server);
   return server.stopping;
@@ -228,6 +243,8 @@ async function measureRound(server, endpoint) {
 }
 
 const round = (n, digits = 0) => Number(n.toFixed(digits));
+// null rather than Infinity/NaN when the baseline served nothing (the run is unclean anyway).
+const ratio = (a, b) => (b > 0 ? round(a / b, 3) : null);
 const mean = (xs) => xs.reduce((a, b) => a + b, 0) / xs.length;
 
 function summarize(rounds) {
@@ -240,7 +257,7 @@ function summarize(rounds) {
 }
 
 // ---------------------------------------------------------------------------------------------
-// CPU profile: self time by package and by function, in the measured window only
+// CPU profile: self time by package, function and caller, in the measured window only
 
 /** `node_modules/@scope/name/...` → `@scope/name`; Stoa's own code → `stoa:<area>`. */
 function packageOf(url, functionName) {
@@ -261,21 +278,34 @@ function packageOf(url, functionName) {
     const parts = path.slice(nm + '/node_modules/'.length).split('/');
     return parts[0].startsWith('@') ? `${parts[0]}/${parts[1]}` : parts[0];
   }
-  const rel = relative(ROOT, path);
-  if (rel.startsWith('dist/src/')) {
-    const parts = rel.slice('dist/src/'.length).split('/');
-    return `stoa:${parts.length > 2 ? parts.slice(0, 2).join('/') : parts[0].replace(/\.js$/, '')}`;
+  const src = path.lastIndexOf('/dist/src/');
+  if (src >= 0) {
+    // Stoa's own code, by area: `stoa:core/auth`, `stoa:modules/users`, `stoa:main`.
+    const parts = path.slice(src + '/dist/src/'.length).split('/');
+    const area = parts.length > 1 ? parts.slice(0, Math.min(2, parts.length - 1)) : parts;
+    return `stoa:${area.join('/').replace(/\.js$/, '')}`;
   }
-  return rel.startsWith('..') ? path : rel;
+  return path;
 }
 
 /**
  * Aggregates a .cpuprofile. A sample's weight is the time until the next sample (as DevTools
  * does). Only samples inside [from, to] count — sample times and process.hrtime share
  * CLOCK_MONOTONIC in microseconds — so start-up and shutdown do not pollute the picture.
+ *
+ * Three views of the same self time:
+ * - byPackage: where the CPU literally was (Node core and native code are their own rows);
+ * - byFunction: the hottest functions;
+ * - byCaller: Node core and native self time charged to the nearest npm package or Stoa frame
+ *   above it, which answers "who asked for that work" (e.g. `createPublicKey` → jsonwebtoken).
+ *   Inclusive time would not: Express middleware calls next() synchronously, so every
+ *   middleware's inclusive time contains the whole rest of the stack.
  */
 function aggregateProfile(profile, fromUs, toUs) {
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  const parentOf = new Map();
+  for (const n of profile.nodes) for (const c of n.children ?? []) parentOf.set(c, n.id);
+
   const selfUs = new Map();
   let t = profile.startTime;
   for (let i = 0; i < profile.samples.length; i++) {
@@ -285,8 +315,27 @@ function aggregateProfile(profile, fromUs, toUs) {
     selfUs.set(profile.samples[i], (selfUs.get(profile.samples[i]) ?? 0) + weight);
   }
 
+  const pkgOf = (id) => {
+    const { url, functionName } = byId.get(id).callFrame;
+    return packageOf(url, functionName);
+  };
+  const isCore = (pkg) => pkg.startsWith('node:') || pkg === '(native / V8 builtins)';
+  const owners = new Map();
+  const ownerOf = (id) => {
+    if (!owners.has(id)) {
+      const pkg = pkgOf(id);
+      const parent = parentOf.get(id);
+      // Reaching the root means Node itself called in (event loop, timers, microtasks).
+      const owner = pkg === '(root)' ? '(Node event loop)' : pkg;
+      owners.set(id, !isCore(pkg) ? owner : parent ? ownerOf(parent) : owner);
+    }
+    return owners.get(id);
+  };
+
   const byPackage = new Map();
   const byFunction = new Map();
+  const byCaller = new Map();
+  const add = (map, key, us) => map.set(key, (map.get(key) ?? 0) + us);
   let total = 0;
   let idle = 0;
   for (const [id, us] of selfUs) {
@@ -296,11 +345,11 @@ function aggregateProfile(profile, fromUs, toUs) {
       continue;
     }
     total += us;
-    const pkg = packageOf(url, functionName);
-    byPackage.set(pkg, (byPackage.get(pkg) ?? 0) + us);
+    const pkg = pkgOf(id);
+    add(byPackage, pkg, us);
+    add(byCaller, ownerOf(id), us);
     const where = url ? ` (${pkg} ${url.split('/').pop()}:${lineNumber + 1})` : '';
-    const fn = `${functionName || '(anonymous)'}${where}`;
-    byFunction.set(fn, (byFunction.get(fn) ?? 0) + us);
+    add(byFunction, `${functionName || '(anonymous)'}${where}`, us);
   }
   const top = (map, n) =>
     [...map]
@@ -313,17 +362,19 @@ function aggregateProfile(profile, fromUs, toUs) {
     idleMs: round(idle / 1000),
     byPackage: top(byPackage, 15),
     byFunction: top(byFunction, 20),
+    byCaller: top(byCaller, 15),
   };
 }
 
-async function profileStoa({ env, endpoint, logDir, runId }) {
+async function profileStoa({ app, env, endpoint, logDir, runId }) {
   await mkdir(PROFILE_DIR, { recursive: true });
   const file = `stoa-${runId}.cpuprofile`;
   const server = await startServer({
     name: 'stoa-profiled',
-    nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`, `--cpu-prof-name=${file}`, STOA_MAIN],
+    nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`, `--cpu-prof-name=${file}`, app.main],
+    cwd: app.root,
     env,
-    readyPath: '/api/health/live',
+    readyPath: '/api/health/ready',
     logDir,
   });
   await load(server.url, endpoint, opts.warmup);
@@ -352,9 +403,11 @@ function markdownTable(results) {
     '| --- | --- | ---: | ---: | ---: | --- |',
   ];
   for (const e of results) {
-    const perRound = e.ratioPerRound.map((x) => x.toFixed(2)).join(', ');
+    const fmt = (x) => (x === null ? 'n/a' : x.toFixed(2));
+    const perRound = e.ratioPerRound.map(fmt).join(', ');
     rows.push(
-      `| \`${e.name}\` | Stoa | ${e.stoa.rps} | ${e.stoa.p50} | ${e.stoa.p99} | **${e.ratio.toFixed(2)}** (${perRound}) |`,
+      `| \`${e.name}\` | Stoa | ${e.stoa.rps} | ${e.stoa.p50} | ${e.stoa.p99} ` +
+        `| **${fmt(e.ratio)}** (${perRound}) |`,
       `| | bare | ${e.bare.rps} | ${e.bare.p50} | ${e.bare.p99} | |`,
     );
   }
@@ -371,6 +424,7 @@ function profileTables(p) {
       `main thread busy ${p.busyMs} ms, idle ${p.idleMs} ms.`,
     table('Package', p.byPackage),
     table('Function', p.byFunction),
+    table('Charged to caller', p.byCaller),
   ].join('\n\n');
 }
 
@@ -391,11 +445,20 @@ async function writeJson(path, data) {
 // The run
 
 async function main() {
-  if (!existsSync(STOA_MAIN)) throw new Error('dist/ is missing: run `npm run build` first');
+  // The commit of the code about to run, read next to the snapshot of dist/ (not at the end:
+  // in a shared tree HEAD can move during the run). `dirty`: dist/ may hold uncommitted code.
+  const commit = (await run('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT })).stdout.trim();
+  const dirty = (await run('git', ['status', '--porcelain'], { cwd: ROOT })).stdout.trim() !== '';
   const runId = randomBytes(4).toString('hex');
-  const logDir = await mkdtemp(join(os.tmpdir(), 'stoa-bench-'));
+  const workDir = await mkdtemp(join(os.tmpdir(), 'stoa-bench-'));
   if (!flags['keep-logs'])
-    cleanups.push({ what: 'remove logs', fn: () => rm(logDir, { recursive: true }) });
+    cleanups.push({
+      what: 'remove work dir',
+      fn: () => rm(workDir, { recursive: true, force: true }),
+    });
+  const logDir = join(workDir, 'logs');
+  await mkdir(logDir);
+  const app = await snapshotBuild(workDir);
 
   // A fresh database on the given server; dropped at the end (FORCE: pools may linger).
   const admin = new pg.Client({ connectionString: flags['database-url'] });
@@ -434,8 +497,9 @@ async function main() {
     CORS_ORIGINS: 'http://localhost',
     WORKERS_IN_API: 'false',
     LOG_LEVEL: 'info',
-    // The throttler still counts every request in Redis; it just never says no.
-    THROTTLE_LIMIT: '100000000',
+    // The throttler still counts every request in Redis; it just never says no. (The config caps
+    // it at 1e6 per 60 s window and route, i.e. ~16k req/s — several times what we reach.)
+    THROTTLE_LIMIT: '1000000',
     // Bench plumbing, not on the request path: the token must outlive a long run, and the
     // production 5 s readiness drain would only slow down every stop.
     JWT_ACCESS_TTL_SECONDS: '86400',
@@ -443,15 +507,17 @@ async function main() {
   };
 
   log(`migrating ${dbName}`);
-  await run(process.execPath, [STOA_CLI, 'migrate'], { cwd: ROOT, env: childEnv(stoaEnv) }).catch(
-    (error) => {
-      throw new Error(`migrate failed:\n${error.stdout}${error.stderr}`);
-    },
-  );
+  await run(process.execPath, [app.cli, 'migrate'], {
+    cwd: app.root,
+    env: childEnv(stoaEnv),
+  }).catch((error) => {
+    throw new Error(`migrate failed:\n${error.stdout}${error.stderr}`);
+  });
 
   const stoa = await startServer({
     name: 'stoa',
-    nodeArgs: [STOA_MAIN],
+    nodeArgs: [app.main],
+    cwd: app.root,
     env: stoaEnv,
     readyPath: '/api/health/ready',
     logDir,
@@ -500,13 +566,17 @@ async function main() {
     const [ja, jb] = await Promise.all([a.json(), b.json()]);
     if (a.status !== 200 || b.status !== 200 || !isDeepStrictEqual(ja, jb)) {
       throw new Error(
-        `${e.name}: servers disagree\nstoa ${a.status} ${JSON.stringify(ja)}\nbare ${b.status} ${JSON.stringify(jb)}`,
+        `${e.name}: servers disagree\n` +
+          `stoa ${a.status} ${JSON.stringify(ja)}\nbare ${b.status} ${JSON.stringify(jb)}`,
       );
     }
   }
 
   const started = new Date();
   const loadavg = os.loadavg().map((x) => round(x, 2));
+  if (loadavg[0] > os.cpus().length / 2) {
+    log(`load average ${loadavg[0]}: other work is running; expect noisier rounds`);
+  }
   const total = endpoints.length * opts.rounds * 2 * (opts.warmup + opts.duration);
   log(
     `${opts.rounds} rounds × ${opts.duration} s (+${opts.warmup} s warm-up), ` +
@@ -531,16 +601,14 @@ async function main() {
       name: e.name,
       stoa: sa,
       bare: sb,
-      ratio: round(sa.rps / sb.rps, 3),
-      ratioPerRound: per.stoa.map((r, i) => round(r.rps / per.bare[i].rps, 3)),
+      ratio: ratio(sa.rps, sb.rps),
+      ratioPerRound: per.stoa.map((r, i) => ratio(r.rps, per.bare[i].rps)),
     });
   }
   const clean = results.every((e) =>
     [...e.stoa.rounds, ...e.bare.rounds].every((r) => !r.non2xx && !r.errors),
   );
 
-  const commit = (await run('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT })).stdout.trim();
-  const dirty = (await run('git', ['status', '--porcelain'], { cwd: ROOT })).stdout.trim() !== '';
   const report = {
     benchmark: 'platform',
     date: started.toISOString(),
@@ -577,8 +645,9 @@ async function main() {
     // Stop the measured servers first: the profiled run should have the machine to itself.
     await stopServer(stoa);
     await stopServer(bare);
-    log(`profiling Stoa on /api/v1/user for ${opts.profileDuration} s`);
-    report.profile = await profileStoa({ env: stoaEnv, endpoint: endpoints[1], logDir, runId });
+    const endpoint = endpoints[flags['profile-endpoint'] === 'user' ? 1 : 0];
+    log(`profiling Stoa on ${endpoint.name} for ${opts.profileDuration} s`);
+    report.profile = await profileStoa({ app, env: stoaEnv, endpoint, logDir, runId });
     process.stdout.write(`${profileTables(report.profile)}\n\n`);
     await writeJson(outFile, report);
     log(`profile: ${report.profile.file} (open in Chrome DevTools › Performance; not committed)`);
@@ -588,6 +657,24 @@ async function main() {
     log('some rounds had non-2xx responses or errors: the figures are not trustworthy');
     process.exitCode = 1;
   }
+}
+
+/**
+ * Runs Stoa from a private copy of dist/: `npm run start:dev` or a colleague's build rewrites
+ * dist/ in place, and every server of one run must execute the same code. Stoa finds views/,
+ * public/ and migrations relative to the directory holding dist/ (src/core/paths.ts), so the
+ * copy sits in a directory that links the rest of the project.
+ */
+async function snapshotBuild(workDir) {
+  const main = join(ROOT, 'dist/src/main.js');
+  if (!existsSync(main)) throw new Error('dist/ is missing: run `npm run build` first');
+  const root = join(workDir, 'app');
+  await mkdir(root);
+  await cp(join(ROOT, 'dist'), join(root, 'dist'), { recursive: true });
+  for (const entry of ['node_modules', 'views', 'public', 'package.json']) {
+    await symlink(join(ROOT, entry), join(root, entry));
+  }
+  return { root, main: join(root, 'dist/src/main.js'), cli: join(root, 'dist/src/cli.js') };
 }
 
 async function deleteKeys(redis, prefix) {

@@ -146,7 +146,10 @@ describe('HTTP platform (e2e)', () => {
         .get('/api/v1/admin/users?limit=1&sort=-createdAt')
         .set(auth)
         .expect(200);
-      const body = list.body as { users: { id: string; username: string }[]; total: number };
+      const body = list.body as {
+        users: { id: string; username: string; role: string }[];
+        total: number;
+      };
       expect(body.users).toHaveLength(1);
       expect(body.total).toBeGreaterThanOrEqual(2);
       await t.http().get('/api/v1/admin/users?sort=passwordHash').set(auth).expect(422);
@@ -155,7 +158,7 @@ describe('HTTP platform (e2e)', () => {
         .get('/api/v1/admin/users?role=admin&sort=username')
         .set(auth)
         .expect(200);
-      const adminList = (admins.body as typeof body).users as { role: string; username: string }[];
+      const adminList = (admins.body as typeof body).users;
       expect(adminList.length).toBeGreaterThan(0);
       expect(adminList.every((x) => x.role === 'admin')).toBe(true);
       const names = adminList.map((x) => x.username);

@@ -1,3 +1,4 @@
+import { createSecretKey } from 'node:crypto';
 import { Global, Module } from '@nestjs/common';
 import { JwtModule } from '@nestjs/jwt';
 import { authConfig, type AuthConfig } from '@/config';
@@ -10,7 +11,10 @@ import { AccessTokenService } from './access-token.service';
     JwtModule.registerAsync({
       inject: [authConfig.KEY],
       useFactory: (auth: AuthConfig) => ({
-        secret: auth.jwtSecret,
+        // A KeyObject, not the string: given a string, jsonwebtoken first tries to parse it as a
+        // public key on every sign/verify (a thrown-and-caught error, ≈ 300 µs) — measured as
+        // 37% of CPU time on authenticated requests (bench/README.md). With a KeyObject: ≈ 6 µs.
+        secret: createSecretKey(Buffer.from(auth.jwtSecret)),
         signOptions: { algorithm: 'HS256', issuer: 'stoa' },
         verifyOptions: { algorithms: ['HS256'], issuer: 'stoa' },
       }),
