@@ -10,6 +10,7 @@ import { AuthCoreModule } from '@/core/auth/auth-core.module';
 import { DatabaseModule } from '@/core/database/database.module';
 import { AppGraphQLModule } from '@/core/graphql/graphql.module';
 import { AllExceptionsFilter } from '@/core/http/all-exceptions.filter';
+import { HttpFallbackModule } from '@/core/http/fallback.module';
 import {
   AppThrottlerGuard,
   KeyValueThrottlerStorage,
@@ -72,6 +73,7 @@ export class AppModule {
         }),
         AuthCoreModule,
         ObservabilityModule,
+        HttpFallbackModule,
         MailModule,
         OutboxModule,
         ...(role === 'api'

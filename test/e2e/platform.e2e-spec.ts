@@ -27,6 +27,19 @@ describe('HTTP platform (e2e)', () => {
       expect(res.body).toEqual({ ...ERROR_BODY, statusCode: 404, code: 'HTTP.NOT_FOUND' });
     });
 
+    it('should answer paths outside /api and malformed URLs in the same JSON body', async () => {
+      const missing = await t.http().get('/no-such-page').expect(404);
+      expect(missing.body).toMatchObject({
+        ...ERROR_BODY,
+        statusCode: 404,
+        code: 'HTTP.NOT_FOUND',
+      });
+      const malformed = await t.http().get('/%ff');
+      expect(malformed.status).toBeGreaterThanOrEqual(400);
+      expect(malformed.status).toBeLessThan(500);
+      expect(malformed.body).toMatchObject({ ...ERROR_BODY, statusCode: malformed.status });
+    });
+
     it('should answer validation failures with 422 and one entry per bad field', async () => {
       const res = await t
         .http()
