@@ -125,6 +125,35 @@ describe('Auth (e2e)', () => {
         .expect(409);
     });
 
+    it('should follow and unfollow, with `following` relative to the viewer', async () => {
+      const [a, b] = [await registerUser(t), await registerUser(t)];
+      const auth = { Authorization: `Token ${a.token}` };
+      const followed = await t
+        .http()
+        .post(`/api/v1/profiles/${b.username}/follow`)
+        .set(auth)
+        .expect(200);
+      expect(followed.body).toEqual({
+        profile: { username: b.username, bio: null, image: null, following: true },
+      });
+      await t.http().post(`/api/v1/profiles/${b.username}/follow`).set(auth).expect(200); // idempotent
+      const seen = await t.http().get(`/api/v1/profiles/${b.username}`).set(auth).expect(200);
+      expect((seen.body as { profile: { following: boolean } }).profile.following).toBe(true);
+      const anonymous = await t.http().get(`/api/v1/profiles/${b.username}`).expect(200);
+      expect((anonymous.body as { profile: { following: boolean } }).profile.following).toBe(false);
+      const unfollowed = await t
+        .http()
+        .delete(`/api/v1/profiles/${b.username}/follow`)
+        .set(auth)
+        .expect(200);
+      expect((unfollowed.body as { profile: { following: boolean } }).profile.following).toBe(
+        false,
+      );
+      await t.http().post(`/api/v1/profiles/${a.username}/follow`).set(auth).expect(400);
+      await t.http().post('/api/v1/profiles/nobody_here/follow').set(auth).expect(404);
+      await t.http().post(`/api/v1/profiles/${b.username}/follow`).expect(401);
+    });
+
     it('should serve public profiles without a token and 404 unknown ones', async () => {
       const u = await registerUser(t);
       const res = await t.http().get(`/api/v1/profiles/${u.username}`).expect(200);

@@ -21,3 +21,11 @@ export class UserNotFoundError extends DomainError {
     super('USERS.NOT_FOUND', `${what} not found`, ErrorKind.NotFound, { [what]: ['not found'] });
   }
 }
+
+export class CannotFollowSelfError extends DomainError {
+  constructor() {
+    super('USERS.CANNOT_FOLLOW_SELF', 'you cannot follow yourself', ErrorKind.BadRequest, {
+      profile: ['cannot follow yourself'],
+    });
+  }
+}

@@ -5,7 +5,13 @@ import { PasswordHasher } from '@/core/security/password-hasher';
 import { Role } from '@/core/auth/permissions';
 import type { User } from './entities/user.entity';
 import { UserEvent, type UserRoleChangedEvent } from './users.events';
-import { EmailTakenError, UserNotFoundError, UsernameTakenError } from './users.errors';
+import {
+  CannotFollowSelfError,
+  EmailTakenError,
+  UserNotFoundError,
+  UsernameTakenError,
+} from './users.errors';
+import { FollowsRepository } from './follows.repository';
 import { UsersRepository, type UserChanges } from './users.repository';
 
 export interface ProfileChanges {
@@ -22,6 +28,7 @@ export class UsersService {
     private readonly users: UsersRepository,
     private readonly hasher: PasswordHasher,
     private readonly events: EventEmitter2,
+    private readonly follows: FollowsRepository,
   ) {}
 
   async create(
@@ -57,6 +64,29 @@ export class UsersService {
   async getById(id: string): Promise<User> {
     const user = await this.users.findById(id);
     if (!user) throw new UserNotFoundError();
+    return user;
+  }
+
+  /** A public profile with `following` relative to the viewer (false without one). */
+  async getProfile(
+    username: string,
+    viewerId?: string,
+  ): Promise<{ user: User; following: boolean }> {
+    const user = await this.getByUsername(username);
+    const following = viewerId ? await this.follows.isFollowing(viewerId, user.id) : false;
+    return { user, following };
+  }
+
+  async follow(viewerId: string, username: string): Promise<User> {
+    const user = await this.getByUsername(username);
+    if (user.id === viewerId) throw new CannotFollowSelfError();
+    await this.follows.follow(viewerId, user.id);
+    return user;
+  }
+
+  async unfollow(viewerId: string, username: string): Promise<User> {
+    const user = await this.getByUsername(username);
+    await this.follows.unfollow(viewerId, user.id);
     return user;
   }
 
