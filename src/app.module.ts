@@ -25,6 +25,7 @@ import { QueueModule } from '@/core/queue/queue.module';
 import { KeyValueStore } from '@/core/redis/key-value.store';
 import { RedisModule } from '@/core/redis/redis.module';
 import { AccountModule } from '@/modules/account';
+import { BlogModule } from '@/modules/blog';
 import { AuthModule, AuthWorkerModule } from '@/modules/auth';
 import { NotificationsModule, NotificationsWorkerModule } from '@/modules/notifications';
 import { UsersModule } from '@/modules/users';
@@ -40,7 +41,7 @@ export interface AppModuleOptions {
 }
 
 /** Feature modules served over HTTP/GraphQL by the API role. */
-const FEATURES = [UsersModule, AuthModule, NotificationsModule, AccountModule];
+const FEATURES = [UsersModule, AuthModule, NotificationsModule, AccountModule, BlogModule];
 /** Queue processors and cron jobs: the worker role (and the API when WORKERS_IN_API). */
 const WORKERS = [AuthWorkerModule, NotificationsWorkerModule];
 

@@ -1,0 +1,148 @@
+import { Injectable } from '@nestjs/common';
+import { TransactionService } from '@/core/database/transaction.service';
+import { Permission, roleHasPermissions, type AuthUser } from '@/core/auth/permissions';
+import { ArticlesRepository, type ArticleRow } from './articles.repository';
+import { BlogWritesRepository, type CommentRow } from './blog-writes.repository';
+import { ArticleNotFoundError, CommentNotFoundError, NotTheAuthorError } from './blog.errors';
+import type { Article } from './entities/article.entity';
+import { slugify } from './slug';
+
+export interface ArticleInput {
+  title: string;
+  description: string;
+  body: string;
+  tagList?: string[];
+}
+
+const uniqueTags = (tags: readonly string[] = []) => [...new Set(tags.map((t) => t.trim()))].sort();
+
+/** The RealWorld blog: articles, tags, favorites, comments, lists and the feed. */
+@Injectable()
+export class ArticlesService {
+  constructor(
+    private readonly reads: ArticlesRepository,
+    private readonly writes: BlogWritesRepository,
+    private readonly tx: TransactionService,
+  ) {}
+
+  list(
+    filter: { tag?: string; author?: string; favorited?: string; limit: number; offset: number },
+    viewerId?: string,
+  ) {
+    return this.reads.findPage({
+      tag: filter.tag,
+      author: filter.author,
+      favoritedBy: filter.favorited,
+      viewerId,
+      withBody: false,
+      limit: filter.limit,
+      offset: filter.offset,
+    });
+  }
+
+  feed(viewerId: string, page: { limit: number; offset: number }) {
+    return this.reads.findPage({ feedOf: viewerId, viewerId, withBody: false, ...page });
+  }
+
+  async get(slug: string, viewerId?: string): Promise<ArticleRow> {
+    const { articles } = await this.reads.findPage({
+      slug,
+      viewerId,
+      withBody: true,
+      limit: 1,
+      offset: 0,
+    });
+    if (!articles[0]) throw new ArticleNotFoundError();
+    return articles[0];
+  }
+
+  async create(author: AuthUser, input: ArticleInput): Promise<ArticleRow> {
+    const slug = await this.tx.run(async ({ manager }) => {
+      const article = await this.writes.insertArticle(manager, {
+        slug: slugify(input.title),
+        title: input.title,
+        description: input.description,
+        body: input.body,
+        authorId: author.id,
+      });
+      await this.writes.setTags(manager, article.id, uniqueTags(input.tagList));
+      return article.slug;
+    });
+    return this.get(slug, author.id);
+  }
+
+  async update(
+    editor: AuthUser,
+    slug: string,
+    changes: Partial<ArticleInput>,
+  ): Promise<ArticleRow> {
+    const newSlug = await this.tx.run(async ({ manager }) => {
+      const article = await this.owned(editor, slug, Permission.ArticlesModerate);
+      const { tagList, ...fields } = changes;
+      const next = {
+        ...fields,
+        ...(fields.title && fields.title !== article.title ? { slug: slugify(fields.title) } : {}),
+      };
+      await this.writes.updateArticle(manager, article.id, next);
+      if (tagList) await this.writes.setTags(manager, article.id, uniqueTags(tagList));
+      return next.slug ?? article.slug;
+    });
+    return this.get(newSlug, editor.id);
+  }
+
+  async delete(editor: AuthUser, slug: string): Promise<void> {
+    const article = await this.owned(editor, slug, Permission.ArticlesModerate);
+    await this.writes.deleteArticle(article.id);
+  }
+
+  async favorite(viewer: AuthUser, slug: string, on: boolean): Promise<ArticleRow> {
+    const article = await this.find(slug);
+    if (on) await this.writes.favorite(viewer.id, article.id);
+    else await this.writes.unfavorite(viewer.id, article.id);
+    return this.get(slug, viewer.id);
+  }
+
+  tags(): Promise<string[]> {
+    return this.writes.listTags();
+  }
+
+  async comments(slug: string, viewerId?: string): Promise<CommentRow[]> {
+    const article = await this.find(slug);
+    return this.writes.listComments(article.id, viewerId);
+  }
+
+  async addComment(author: AuthUser, slug: string, body: string): Promise<CommentRow> {
+    const article = await this.find(slug);
+    const id = await this.writes.insertComment(article.id, author.id, body);
+    const [comment] = await this.writes.listComments(article.id, author.id, id);
+    return comment;
+  }
+
+  async deleteComment(editor: AuthUser, slug: string, id: number): Promise<void> {
+    const article = await this.find(slug);
+    const comment = await this.writes.findComment(id);
+    if (!comment || comment.articleId !== article.id) throw new CommentNotFoundError();
+    if (
+      comment.authorId !== editor.id &&
+      !roleHasPermissions(editor.role, [Permission.CommentsModerate])
+    ) {
+      throw new NotTheAuthorError('comment');
+    }
+    await this.writes.deleteComment(id);
+  }
+
+  private async find(slug: string): Promise<Article> {
+    const article = await this.writes.findBySlug(slug);
+    if (!article) throw new ArticleNotFoundError();
+    return article;
+  }
+
+  /** The article, if `editor` wrote it or holds the moderation permission. */
+  private async owned(editor: AuthUser, slug: string, moderate: Permission): Promise<Article> {
+    const article = await this.find(slug);
+    if (article.authorId !== editor.id && !roleHasPermissions(editor.role, [moderate])) {
+      throw new NotTheAuthorError('article');
+    }
+    return article;
+  }
+}

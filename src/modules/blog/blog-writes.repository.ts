@@ -1,0 +1,129 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
+import { Article } from './entities/article.entity';
+import { Comment } from './entities/comment.entity';
+
+const ISO_MS = `'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'`;
+
+export interface CommentRow {
+  id: number;
+  body: string;
+  createdAt: string;
+  updatedAt: string;
+  author: { username: string; bio: string | null; image: string | null; following: boolean };
+}
+
+/** Writes of the blog aggregate (articles with their tags, favorites, comments), and tag reads. */
+@Injectable()
+export class BlogWritesRepository {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  private m(manager?: EntityManager): EntityManager {
+    return manager ?? this.dataSource.manager;
+  }
+
+  findBySlug(slug: string, manager?: EntityManager): Promise<Article | null> {
+    return this.m(manager).findOneBy(Article, { slug });
+  }
+
+  async insertArticle(
+    manager: EntityManager,
+    data: Pick<Article, 'slug' | 'title' | 'description' | 'body' | 'authorId'>,
+  ): Promise<Article> {
+    const repo = manager.getRepository(Article);
+    return repo.save(repo.create(data));
+  }
+
+  async updateArticle(
+    manager: EntityManager,
+    id: string,
+    changes: Partial<Pick<Article, 'slug' | 'title' | 'description' | 'body'>>,
+  ): Promise<void> {
+    // Always bump updated_at, even when only the tags changed.
+    await manager.getRepository(Article).update({ id }, { ...changes, updatedAt: () => 'now()' });
+  }
+
+  async deleteArticle(id: string): Promise<void> {
+    await this.dataSource.manager.delete(Article, { id });
+  }
+
+  /** Replaces the article's tags: creates missing tags, links exactly `names`. */
+  async setTags(
+    manager: EntityManager,
+    articleId: string,
+    names: readonly string[],
+  ): Promise<void> {
+    await manager.query('DELETE FROM article_tags WHERE article_id = $1', [articleId]);
+    if (!names.length) return;
+    await manager.query(
+      'INSERT INTO tags (name) SELECT DISTINCT unnest($1::text[]) ON CONFLICT (name) DO NOTHING',
+      [names],
+    );
+    await manager.query(
+      `INSERT INTO article_tags (article_id, tag_id)
+       SELECT $1, id FROM tags WHERE name = ANY($2::text[]) ON CONFLICT DO NOTHING`,
+      [articleId, names],
+    );
+  }
+
+  /** Tags in use, most used first (then by name). */
+  async listTags(limit = 100): Promise<string[]> {
+    const rows = await this.dataSource.query<{ name: string }[]>(
+      `SELECT t.name FROM tags t JOIN article_tags at ON at.tag_id = t.id
+       GROUP BY t.id, t.name ORDER BY count(*) DESC, t.name LIMIT $1`,
+      [limit],
+    );
+    return rows.map((r) => r.name);
+  }
+
+  async favorite(userId: string, articleId: string): Promise<void> {
+    await this.dataSource.query(
+      'INSERT INTO favorites (user_id, article_id) VALUES ($1, $2) ON CONFLICT DO NOTHING',
+      [userId, articleId],
+    );
+  }
+
+  async unfavorite(userId: string, articleId: string): Promise<void> {
+    await this.dataSource.query('DELETE FROM favorites WHERE user_id = $1 AND article_id = $2', [
+      userId,
+      articleId,
+    ]);
+  }
+
+  async insertComment(articleId: string, authorId: string, body: string): Promise<number> {
+    const repo = this.dataSource.getRepository(Comment);
+    return (await repo.save(repo.create({ articleId, authorId, body }))).id;
+  }
+
+  findComment(id: number): Promise<Comment | null> {
+    return this.dataSource.manager.findOneBy(Comment, { id });
+  }
+
+  async deleteComment(id: number): Promise<void> {
+    await this.dataSource.manager.delete(Comment, { id });
+  }
+
+  /** An article's comments (or one of them), oldest first, authors relative to the viewer. */
+  async listComments(
+    articleId: string,
+    viewerId?: string,
+    commentId?: number,
+  ): Promise<CommentRow[]> {
+    return this.dataSource.query<CommentRow[]>(
+      `SELECT c.id, c.body,
+              to_char(c.created_at AT TIME ZONE 'UTC', ${ISO_MS}) AS "createdAt",
+              to_char(c.updated_at AT TIME ZONE 'UTC', ${ISO_MS}) AS "updatedAt",
+              json_build_object(
+                'username', u.username, 'bio', u.bio, 'image', u.image,
+                'following', EXISTS (SELECT 1 FROM follows f
+                                     WHERE f.followee_id = c.author_id AND f.follower_id = $2::uuid)
+              ) AS author
+       FROM comments c JOIN users u ON u.id = c.author_id
+       WHERE c.article_id = $1 AND ($3::int IS NULL OR c.id = $3::int)
+       ORDER BY c.created_at, c.id
+       LIMIT 500`,
+      [articleId, viewerId ?? null, commentId ?? null],
+    );
+  }
+}

@@ -1,0 +1,20 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { ArticlesController, TagsController } from './articles.controller';
+import { ArticlesRepository } from './articles.repository';
+import { ArticlesService } from './articles.service';
+import { BlogWritesRepository } from './blog-writes.repository';
+import { ArticleTag } from './entities/article-tag.entity';
+import { Article } from './entities/article.entity';
+import { Comment } from './entities/comment.entity';
+import { Favorite } from './entities/favorite.entity';
+import { Tag } from './entities/tag.entity';
+
+/** The RealWorld blog (issue 4); drafts, search, feeds and more build on this. */
+@Module({
+  imports: [TypeOrmModule.forFeature([Article, Tag, ArticleTag, Favorite, Comment])],
+  controllers: [ArticlesController, TagsController],
+  providers: [ArticlesService, ArticlesRepository, BlogWritesRepository],
+  exports: [ArticlesService],
+})
+export class BlogModule {}

@@ -1,0 +1,201 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform, Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsInt,
+  IsNotEmpty,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+} from 'class-validator';
+import { Envelope } from '@/core/http/validation';
+
+const trim = Transform(({ value }: { value: unknown }) =>
+  typeof value === 'string' ? value.trim() : value,
+);
+
+export class CreateArticleFields {
+  @ApiProperty({ example: 'How to train your dragon' })
+  @trim
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(200)
+  title: string;
+
+  @ApiProperty({ example: 'Ever wonder how?' })
+  @trim
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(500)
+  description: string;
+
+  @ApiProperty({ example: 'You have to believe' })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(100_000)
+  body: string;
+
+  @ApiPropertyOptional({ type: [String], example: ['dragons', 'training'] })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(20)
+  @IsString({ each: true })
+  @MaxLength(60, { each: true })
+  @Matches(/\S/, { each: true, message: 'tags must not be blank' })
+  tagList?: string[];
+}
+
+export class CreateArticleBody {
+  @ApiProperty({ type: CreateArticleFields })
+  @Envelope(() => CreateArticleFields)
+  article: CreateArticleFields;
+}
+
+export class UpdateArticleFields {
+  @ApiPropertyOptional()
+  @IsOptional()
+  @trim
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(200)
+  title?: string;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @trim
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(500)
+  description?: string;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(100_000)
+  body?: string;
+
+  @ApiPropertyOptional({ type: [String] })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(20)
+  @IsString({ each: true })
+  @MaxLength(60, { each: true })
+  @Matches(/\S/, { each: true, message: 'tags must not be blank' })
+  tagList?: string[];
+}
+
+export class UpdateArticleBody {
+  @ApiProperty({ type: UpdateArticleFields })
+  @Envelope(() => UpdateArticleFields)
+  article: UpdateArticleFields;
+}
+
+/** RealWorld paging: `limit` (default 20, at most 100) and `offset`. */
+export class FeedQuery {
+  @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 20 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  limit: number = 20;
+
+  @ApiPropertyOptional({ minimum: 0, default: 0 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(1_000_000)
+  offset: number = 0;
+}
+
+export class ListArticlesQuery extends FeedQuery {
+  @ApiPropertyOptional({ description: 'Only articles with this tag' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(60)
+  tag?: string;
+
+  @ApiPropertyOptional({ description: 'Only articles by this username' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(40)
+  author?: string;
+
+  @ApiPropertyOptional({ description: 'Only articles favorited by this username' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(40)
+  favorited?: string;
+}
+
+export class ArticleAuthorDto {
+  @ApiProperty()
+  username: string;
+
+  @ApiProperty({ type: String, nullable: true })
+  bio: string | null;
+
+  @ApiProperty({ type: String, nullable: true })
+  image: string | null;
+
+  @ApiProperty()
+  following: boolean;
+}
+
+export class ArticleDto {
+  @ApiProperty()
+  slug: string;
+
+  @ApiProperty()
+  title: string;
+
+  @ApiProperty()
+  description: string;
+
+  /** Absent in list responses (RealWorld's newer spec keeps lists light). */
+  @ApiPropertyOptional()
+  body?: string;
+
+  @ApiProperty({ type: [String] })
+  tagList: string[];
+
+  @ApiProperty({ format: 'date-time' })
+  createdAt: string;
+
+  @ApiProperty({ format: 'date-time' })
+  updatedAt: string;
+
+  @ApiProperty()
+  favorited: boolean;
+
+  @ApiProperty()
+  favoritesCount: number;
+
+  @ApiProperty({ type: ArticleAuthorDto })
+  author: ArticleAuthorDto;
+}
+
+export class ArticleResponse {
+  @ApiProperty({ type: ArticleDto })
+  article: ArticleDto;
+}
+
+export class ArticleListResponse {
+  @ApiProperty({ type: [ArticleDto] })
+  articles: ArticleDto[];
+
+  /** Total matching articles before paging. */
+  @ApiProperty()
+  articlesCount: number;
+}
+
+export class TagsResponse {
+  @ApiProperty({ type: [String] })
+  tags: string[];
+}

@@ -1,0 +1,45 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { IsNotEmpty, IsString, MaxLength } from 'class-validator';
+import { Envelope } from '@/core/http/validation';
+import { ArticleAuthorDto } from './article.dto';
+
+export class CreateCommentFields {
+  @ApiProperty({ example: 'It takes a Jacobian' })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(10_000)
+  body: string;
+}
+
+export class CreateCommentBody {
+  @ApiProperty({ type: CreateCommentFields })
+  @Envelope(() => CreateCommentFields)
+  comment: CreateCommentFields;
+}
+
+export class CommentDto {
+  @ApiProperty()
+  id: number;
+
+  @ApiProperty({ format: 'date-time' })
+  createdAt: string;
+
+  @ApiProperty({ format: 'date-time' })
+  updatedAt: string;
+
+  @ApiProperty()
+  body: string;
+
+  @ApiProperty({ type: ArticleAuthorDto })
+  author: ArticleAuthorDto;
+}
+
+export class CommentResponse {
+  @ApiProperty({ type: CommentDto })
+  comment: CommentDto;
+}
+
+export class CommentListResponse {
+  @ApiProperty({ type: [CommentDto] })
+  comments: CommentDto[];
+}

@@ -1,0 +1,2 @@
+export { BlogModule } from './blog.module';
+export { ArticlesService } from './articles.service';

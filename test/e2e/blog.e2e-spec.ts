@@ -1,0 +1,325 @@
+import { registerUser, type RegisteredUser } from '../factories/user.factory';
+import { createTestApp, type TestApp } from '../helpers/test-app';
+
+interface Author {
+  username: string;
+  bio: string | null;
+  image: string | null;
+  following: boolean;
+}
+interface Article {
+  slug: string;
+  title: string;
+  description: string;
+  body?: string;
+  tagList: string[];
+  createdAt: string;
+  updatedAt: string;
+  favorited: boolean;
+  favoritesCount: number;
+  author: Author;
+}
+interface ArticleList {
+  articles: Article[];
+  articlesCount: number;
+}
+interface Comment {
+  id: number;
+  body: string;
+  createdAt: string;
+  updatedAt: string;
+  author: Author;
+}
+
+const ISO_MS = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+
+/** The RealWorld API contract, including the details conforming servers often get wrong. */
+describe('Blog — RealWorld articles, comments, favorites, tags, feed (e2e)', () => {
+  let t: TestApp;
+  let jake: RegisteredUser;
+  let jane: RegisteredUser;
+
+  beforeAll(async () => {
+    t = await createTestApp();
+    jake = await registerUser(t);
+    jane = await registerUser(t);
+  });
+
+  afterAll(async () => {
+    await t.close();
+  });
+
+  const as = (u?: RegisteredUser) => (u ? { Authorization: `Token ${u.token}` } : {});
+  const create = async (u: RegisteredUser, fields: Partial<Article> & { title: string }) =>
+    (
+      (
+        await t
+          .http()
+          .post('/api/v1/articles')
+          .set(as(u))
+          .send({ article: { description: 'd', body: 'b', ...fields } })
+          .expect(201)
+      ).body as { article: Article }
+    ).article;
+
+  describe('articles', () => {
+    it('should create an article in the RealWorld shape', async () => {
+      const article = await create(jake, {
+        title: 'How to train your dragon',
+        description: 'Ever wonder how?',
+        body: 'You have to believe',
+        tagList: ['training', 'dragons', 'training'],
+      });
+      expect(article).toEqual({
+        slug: expect.stringMatching(/^how-to-train-your-dragon-[0-9a-f]{8}$/),
+        title: 'How to train your dragon',
+        description: 'Ever wonder how?',
+        body: 'You have to believe',
+        tagList: ['dragons', 'training'],
+        createdAt: expect.stringMatching(ISO_MS),
+        updatedAt: expect.stringMatching(ISO_MS),
+        favorited: false,
+        favoritesCount: 0,
+        author: { username: jake.username, bio: null, image: null, following: false },
+      });
+    });
+
+    it('should give repeated titles unique slugs', async () => {
+      const [a, b] = [
+        await create(jake, { title: 'Same title' }),
+        await create(jake, { title: 'Same title' }),
+      ];
+      expect(a.slug).not.toBe(b.slug);
+    });
+
+    it('should validate with 422 per field and require a token to write', async () => {
+      const res = await t
+        .http()
+        .post('/api/v1/articles')
+        .set(as(jake))
+        .send({ article: { title: '', tagList: 'x' } })
+        .expect(422);
+      expect(Object.keys((res.body as { errors: object }).errors).sort()).toEqual([
+        'body',
+        'description',
+        'tagList',
+        'title',
+      ]);
+      await t
+        .http()
+        .post('/api/v1/articles')
+        .send({ article: { title: 't', description: 'd', body: 'b' } })
+        .expect(401);
+    });
+
+    it('should read with optional auth: 200 without a token, viewer-relative flags with one', async () => {
+      const article = await create(jake, { title: 'Readable' });
+      const anonymous = await t.http().get(`/api/v1/articles/${article.slug}`).expect(200);
+      expect((anonymous.body as { article: Article }).article.author.following).toBe(false);
+      await t.http().post(`/api/v1/profiles/${jake.username}/follow`).set(as(jane)).expect(200);
+      await t.http().post(`/api/v1/articles/${article.slug}/favorite`).set(as(jane)).expect(200);
+      const seen = (
+        (await t.http().get(`/api/v1/articles/${article.slug}`).set(as(jane)).expect(200)).body as {
+          article: Article;
+        }
+      ).article;
+      expect(seen).toMatchObject({
+        favorited: true,
+        favoritesCount: 1,
+        author: { following: true },
+      });
+      await t.http().get('/api/v1/articles/no-such-slug').expect(404);
+    });
+
+    it('should let only the author update and delete; a new title gives a new slug', async () => {
+      const article = await create(jake, { title: 'Original title' });
+      await t
+        .http()
+        .put(`/api/v1/articles/${article.slug}`)
+        .set(as(jane))
+        .send({ article: { body: 'hijack' } })
+        .expect(403);
+      const updated = (
+        (
+          await t
+            .http()
+            .put(`/api/v1/articles/${article.slug}`)
+            .set(as(jake))
+            .send({ article: { title: 'New title', tagList: ['z', 'a'] } })
+            .expect(200)
+        ).body as { article: Article }
+      ).article;
+      expect(updated).toMatchObject({ title: 'New title', tagList: ['a', 'z'], body: 'b' });
+      expect(updated.slug).toMatch(/^new-title-/);
+      await t.http().delete(`/api/v1/articles/${updated.slug}`).set(as(jane)).expect(403);
+      await t.http().delete(`/api/v1/articles/${updated.slug}`).set(as(jake)).expect(204);
+      await t.http().get(`/api/v1/articles/${updated.slug}`).expect(404);
+    });
+  });
+
+  describe('lists and feed', () => {
+    let author: RegisteredUser;
+    let fan: RegisteredUser;
+
+    beforeAll(async () => {
+      author = await registerUser(t);
+      fan = await registerUser(t);
+      for (let i = 0; i < 3; i++)
+        await create(author, { title: `List ${i}`, tagList: [`tag-${author.username}`] });
+      const [first] = (
+        (await t.http().get(`/api/v1/articles?author=${author.username}&limit=1`).expect(200))
+          .body as ArticleList
+      ).articles;
+      await t.http().post(`/api/v1/articles/${first.slug}/favorite`).set(as(fan)).expect(200);
+    });
+
+    it('should list newest first without bodies, with the total before paging', async () => {
+      const res = (
+        await t
+          .http()
+          .get(`/api/v1/articles?author=${author.username}&limit=2&offset=0`)
+          .expect(200)
+      ).body as ArticleList;
+      expect(res.articlesCount).toBe(3);
+      expect(res.articles.map((a) => a.title)).toEqual(['List 2', 'List 1']);
+      expect(res.articles.every((a) => a.body === undefined)).toBe(true);
+      const next = (
+        await t
+          .http()
+          .get(`/api/v1/articles?author=${author.username}&limit=2&offset=2`)
+          .expect(200)
+      ).body as ArticleList;
+      expect(next.articles.map((a) => a.title)).toEqual(['List 0']);
+      expect(next.articlesCount).toBe(3);
+    });
+
+    it('should filter by tag and by favoriting user; unknown names give an empty 200', async () => {
+      const byTag = (await t.http().get(`/api/v1/articles?tag=tag-${author.username}`).expect(200))
+        .body as ArticleList;
+      expect(byTag.articlesCount).toBe(3);
+      const fav = (await t.http().get(`/api/v1/articles?favorited=${fan.username}`).expect(200))
+        .body as ArticleList;
+      expect(fav.articles.map((a) => a.title)).toEqual(['List 2']);
+      expect(fav.articles[0].favoritesCount).toBe(1);
+      for (const q of ['author=nobody_at_all', 'favorited=nobody_at_all', 'tag=no-such-tag']) {
+        expect((await t.http().get(`/api/v1/articles?${q}`).expect(200)).body).toEqual({
+          articles: [],
+          articlesCount: 0,
+        });
+      }
+      await t.http().get('/api/v1/articles?limit=101').expect(422);
+      await t.http().get('/api/v1/articles?offset=-1').expect(422);
+    });
+
+    it('should build the feed from followed authors (routed before :slug) and need a token', async () => {
+      const reader = await registerUser(t);
+      const empty = (await t.http().get('/api/v1/articles/feed').set(as(reader)).expect(200))
+        .body as ArticleList;
+      expect(empty).toEqual({ articles: [], articlesCount: 0 });
+      await t.http().post(`/api/v1/profiles/${author.username}/follow`).set(as(reader)).expect(200);
+      const feed = (await t.http().get('/api/v1/articles/feed?limit=2').set(as(reader)).expect(200))
+        .body as ArticleList;
+      expect(feed.articlesCount).toBe(3);
+      expect(feed.articles).toHaveLength(2);
+      expect(
+        feed.articles.every((a) => a.author.username === author.username && a.author.following),
+      ).toBe(true);
+      await t.http().get('/api/v1/articles/feed').expect(401);
+    });
+
+    it('should answer a list with one SQL statement', async () => {
+      const query = jest.spyOn(t.dataSource.manager, 'query');
+      try {
+        await t.http().get(`/api/v1/articles?tag=tag-${author.username}`).set(as(fan)).expect(200);
+        expect(query).toHaveBeenCalledTimes(1);
+      } finally {
+        query.mockRestore();
+      }
+    });
+
+    it('should list tags in use', async () => {
+      const { tags } = (await t.http().get('/api/v1/tags').expect(200)).body as { tags: string[] };
+      expect(tags).toContain(`tag-${author.username}`);
+    });
+  });
+
+  describe('favorites and comments', () => {
+    it('should favorite and unfavorite idempotently with integer counts', async () => {
+      const article = await create(jake, { title: 'Favorite me' });
+      for (let i = 0; i < 2; i++) {
+        const fav = (
+          (
+            await t
+              .http()
+              .post(`/api/v1/articles/${article.slug}/favorite`)
+              .set(as(jane))
+              .expect(200)
+          ).body as {
+            article: Article;
+          }
+        ).article;
+        expect(fav).toMatchObject({ favorited: true, favoritesCount: 1 });
+      }
+      const unfav = (
+        (
+          await t
+            .http()
+            .delete(`/api/v1/articles/${article.slug}/favorite`)
+            .set(as(jane))
+            .expect(200)
+        ).body as {
+          article: Article;
+        }
+      ).article;
+      expect(unfav).toMatchObject({ favorited: false, favoritesCount: 0 });
+      await t.http().post('/api/v1/articles/nope/favorite').set(as(jane)).expect(404);
+    });
+
+    it('should add, list and delete comments; only their author may delete', async () => {
+      const article = await create(jake, { title: 'Discuss' });
+      const created = (
+        (
+          await t
+            .http()
+            .post(`/api/v1/articles/${article.slug}/comments`)
+            .set(as(jane))
+            .send({ comment: { body: 'Thank you so much!' } })
+            .expect(200)
+        ).body as { comment: Comment }
+      ).comment;
+      expect(created).toEqual({
+        id: expect.any(Number),
+        body: 'Thank you so much!',
+        createdAt: expect.stringMatching(ISO_MS),
+        updatedAt: expect.stringMatching(ISO_MS),
+        author: { username: jane.username, bio: null, image: null, following: false },
+      });
+      const list = (await t.http().get(`/api/v1/articles/${article.slug}/comments`).expect(200))
+        .body as {
+        comments: Comment[];
+      };
+      expect(list.comments.map((c) => c.id)).toEqual([created.id]);
+      await t
+        .http()
+        .delete(`/api/v1/articles/${article.slug}/comments/${created.id}`)
+        .set(as(jake))
+        .expect(403);
+      await t
+        .http()
+        .delete(`/api/v1/articles/${article.slug}/comments/999999`)
+        .set(as(jane))
+        .expect(404);
+      await t
+        .http()
+        .delete(`/api/v1/articles/${article.slug}/comments/${created.id}`)
+        .set(as(jane))
+        .expect(204);
+      await t
+        .http()
+        .post(`/api/v1/articles/${article.slug}/comments`)
+        .set(as(jane))
+        .send({ comment: { body: '' } })
+        .expect(422);
+    });
+  });
+});
