@@ -20,7 +20,9 @@ export class CreateBlog1764000000006 implements MigrationInterface {
       )`);
     // Newest first for the global list; per author for ?author= and the feed.
     await q.query('CREATE INDEX articles_created_at_idx ON articles (created_at DESC, id DESC)');
-    await q.query('CREATE INDEX articles_author_id_created_at_idx ON articles (author_id, created_at DESC)');
+    await q.query(
+      'CREATE INDEX articles_author_id_created_at_idx ON articles (author_id, created_at DESC)',
+    );
 
     await q.query(`
       CREATE TABLE tags (
