@@ -12,6 +12,7 @@ export class CreateBlog1764000000006 implements MigrationInterface {
         title       varchar(200) NOT NULL,
         description varchar(500) NOT NULL,
         body        text         NOT NULL,
+        body_html   text         NOT NULL,
         author_id   uuid         NOT NULL,
         created_at  timestamptz  NOT NULL DEFAULT now(),
         updated_at  timestamptz  NOT NULL DEFAULT now(),

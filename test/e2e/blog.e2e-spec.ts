@@ -12,6 +12,7 @@ interface Article {
   title: string;
   description: string;
   body?: string;
+  bodyHtml?: string;
   tagList: string[];
   createdAt: string;
   updatedAt: string;
@@ -75,6 +76,7 @@ describe('Blog — RealWorld articles, comments, favorites, tags, feed (e2e)', (
         title: 'How to train your dragon',
         description: 'Ever wonder how?',
         body: 'You have to believe',
+        bodyHtml: '<p>You have to believe</p>\n',
         tagList: ['dragons', 'training'],
         createdAt: expect.stringMatching(ISO_MS),
         updatedAt: expect.stringMatching(ISO_MS),
@@ -82,6 +84,29 @@ describe('Blog — RealWorld articles, comments, favorites, tags, feed (e2e)', (
         favoritesCount: 0,
         author: { username: jake.username, bio: null, image: null, following: false },
       });
+    });
+
+    it('should serve Markdown as sanitized HTML, re-rendered on edit', async () => {
+      const article = await create(jake, {
+        title: 'Markdown',
+        body: '## Hi\n\n<script>alert(1)</script> [x](javascript:alert(1)) [ok](https://example.com)',
+      });
+      expect(article.bodyHtml).toContain('<h2>Hi</h2>');
+      expect(article.bodyHtml).not.toMatch(/<script|href="javascript:/i);
+      expect(article.bodyHtml).toContain(
+        '<a href="https://example.com" rel="nofollow noopener noreferrer">ok</a>',
+      );
+      const updated = (
+        (
+          await t
+            .http()
+            .put(`/api/v1/articles/${article.slug}`)
+            .set(as(jake))
+            .send({ article: { body: '*edited*' } })
+            .expect(200)
+        ).body as { article: Article }
+      ).article;
+      expect(updated.bodyHtml).toBe('<p><em>edited</em></p>\n');
     });
 
     it('should give repeated titles unique slugs', async () => {
@@ -182,7 +207,9 @@ describe('Blog — RealWorld articles, comments, favorites, tags, feed (e2e)', (
       ).body as ArticleList;
       expect(res.articlesCount).toBe(3);
       expect(res.articles.map((a) => a.title)).toEqual(['List 2', 'List 1']);
-      expect(res.articles.every((a) => a.body === undefined)).toBe(true);
+      expect(res.articles.every((a) => a.body === undefined && a.bodyHtml === undefined)).toBe(
+        true,
+      );
       const next = (
         await t
           .http()

@@ -8,6 +8,7 @@ export interface ArticleRow {
   title: string;
   description: string;
   body?: string;
+  bodyHtml?: string;
   tagList: string[];
   createdAt: string;
   updatedAt: string;
@@ -81,7 +82,7 @@ export class ArticlesRepository {
         LIMIT ${p(c.limit)} OFFSET ${p(c.offset)}
       ), rows AS (
         SELECT
-          a.id, a.slug, a.title, a.description, ${c.withBody ? 'a.body,' : ''}
+          a.id, a.slug, a.title, a.description, ${c.withBody ? 'a.body, a.body_html AS "bodyHtml",' : ''}
           to_char(a.created_at AT TIME ZONE 'UTC', ${ISO_MS}) AS "createdAt",
           to_char(a.updated_at AT TIME ZONE 'UTC', ${ISO_MS}) AS "updatedAt",
           coalesce((SELECT array_agg(t.name ORDER BY t.name) FROM article_tags at

@@ -5,6 +5,7 @@ import { ArticlesRepository, type ArticleRow } from './articles.repository';
 import { BlogWritesRepository, type CommentRow } from './blog-writes.repository';
 import { ArticleNotFoundError, CommentNotFoundError, NotTheAuthorError } from './blog.errors';
 import type { Article } from './entities/article.entity';
+import { MarkdownRenderer } from './markdown.renderer';
 import { slugify } from './slug';
 
 export interface ArticleInput {
@@ -23,6 +24,7 @@ export class ArticlesService {
     private readonly reads: ArticlesRepository,
     private readonly writes: BlogWritesRepository,
     private readonly tx: TransactionService,
+    private readonly markdown: MarkdownRenderer,
   ) {}
 
   list(
@@ -63,6 +65,7 @@ export class ArticlesService {
         title: input.title,
         description: input.description,
         body: input.body,
+        bodyHtml: this.markdown.render(input.body),
         authorId: author.id,
       });
       await this.writes.setTags(manager, article.id, uniqueTags(input.tagList));
@@ -81,6 +84,7 @@ export class ArticlesService {
       const { tagList, ...fields } = changes;
       const next = {
         ...fields,
+        ...(fields.body !== undefined ? { bodyHtml: this.markdown.render(fields.body) } : {}),
         ...(fields.title && fields.title !== article.title ? { slug: slugify(fields.title) } : {}),
       };
       await this.writes.updateArticle(manager, article.id, next);

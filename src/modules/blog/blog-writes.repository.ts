@@ -29,7 +29,7 @@ export class BlogWritesRepository {
 
   async insertArticle(
     manager: EntityManager,
-    data: Pick<Article, 'slug' | 'title' | 'description' | 'body' | 'authorId'>,
+    data: Pick<Article, 'slug' | 'title' | 'description' | 'body' | 'bodyHtml' | 'authorId'>,
   ): Promise<Article> {
     const repo = manager.getRepository(Article);
     return repo.save(repo.create(data));
@@ -38,7 +38,7 @@ export class BlogWritesRepository {
   async updateArticle(
     manager: EntityManager,
     id: string,
-    changes: Partial<Pick<Article, 'slug' | 'title' | 'description' | 'body'>>,
+    changes: Partial<Pick<Article, 'slug' | 'title' | 'description' | 'body' | 'bodyHtml'>>,
   ): Promise<void> {
     // Always bump updated_at, even when only the tags changed.
     await manager.getRepository(Article).update({ id }, { ...changes, updatedAt: () => 'now()' });

@@ -4,6 +4,7 @@ import { ArticlesController, TagsController } from './articles.controller';
 import { ArticlesRepository } from './articles.repository';
 import { ArticlesService } from './articles.service';
 import { BlogWritesRepository } from './blog-writes.repository';
+import { MarkdownRenderer } from './markdown.renderer';
 import { ArticleTag } from './entities/article-tag.entity';
 import { Article } from './entities/article.entity';
 import { Comment } from './entities/comment.entity';
@@ -14,7 +15,7 @@ import { Tag } from './entities/tag.entity';
 @Module({
   imports: [TypeOrmModule.forFeature([Article, Tag, ArticleTag, Favorite, Comment])],
   controllers: [ArticlesController, TagsController],
-  providers: [ArticlesService, ArticlesRepository, BlogWritesRepository],
+  providers: [ArticlesService, ArticlesRepository, BlogWritesRepository, MarkdownRenderer],
   exports: [ArticlesService],
 })
 export class BlogModule {}

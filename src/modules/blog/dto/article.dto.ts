@@ -162,6 +162,10 @@ export class ArticleDto {
   @ApiPropertyOptional()
   body?: string;
 
+  /** `body` rendered from Markdown and sanitized (single-article responses only). */
+  @ApiPropertyOptional()
+  bodyHtml?: string;
+
   @ApiProperty({ type: [String] })
   tagList: string[];
 

@@ -27,8 +27,13 @@ export class Article {
   @Column({ type: 'varchar', length: 500 })
   description: string;
 
+  /** Markdown, as the author wrote it. */
   @Column({ type: 'text' })
   body: string;
+
+  /** `body` rendered and sanitized once, on write (reads are far more frequent). */
+  @Column({ type: 'text' })
+  bodyHtml: string;
 
   @Column({ type: 'uuid' })
   authorId: string;
