@@ -11,6 +11,7 @@ import { CONTRACT_FILES, contractDrift, renderContracts } from './contracts';
 import { Role } from './core/auth/permissions';
 import { loadDotenv } from './core/env';
 import { SessionsService } from './modules/auth';
+import { BlogSeeder } from './modules/blog';
 import { EmailTakenError, UsernameTakenError, UsersService } from './modules/users';
 
 const USAGE = `Usage: node dist/src/cli.js <command> [options]
@@ -90,6 +91,7 @@ async function main(argv: string[]): Promise<number> {
               logger.log(`${demo.email} exists; left as is`);
             }
           }
+          await get(BlogSeeder).seed(['jake', 'jane'], ['carl', 'editor']);
           logger.log(`demo accounts use the password "${DEMO_PASSWORD}"`);
           return 0;
         });

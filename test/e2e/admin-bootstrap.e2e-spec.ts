@@ -85,6 +85,17 @@ describe('Admin bootstrap (e2e)', () => {
     expect((me.body as { user: { role: string } }).user.role).toBe('admin');
   });
 
+  it('should seed demo accounts and blog content idempotently', async () => {
+    expect(await cli('seed')).toBe(0);
+    expect(await cli('seed')).toBe(0);
+    const [counts] = await t.dataSource.query<{ articles: number; comments: number }[]>(
+      `SELECT (SELECT count(*) FROM articles)::int AS articles, (SELECT count(*) FROM comments)::int AS comments`,
+    );
+    expect(counts).toEqual({ articles: 4, comments: 8 });
+    const list = await t.http().get('/api/v1/articles?author=jake').expect(200);
+    expect((list.body as { articlesCount: number }).articlesCount).toBe(2);
+  });
+
   it('should create a new admin from the CLI', async () => {
     expect(
       await cli(

@@ -3,6 +3,8 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { ArticlesController, TagsController } from './articles.controller';
 import { ArticlesRepository } from './articles.repository';
 import { ArticlesService } from './articles.service';
+import { BlogSeeder } from './blog.seed';
+import { UsersModule } from '@/modules/users';
 import { BlogWritesRepository } from './blog-writes.repository';
 import { MarkdownRenderer } from './markdown.renderer';
 import { ArticleTag } from './entities/article-tag.entity';
@@ -13,9 +15,15 @@ import { Tag } from './entities/tag.entity';
 
 /** The RealWorld blog (issue 4); drafts, search, feeds and more build on this. */
 @Module({
-  imports: [TypeOrmModule.forFeature([Article, Tag, ArticleTag, Favorite, Comment])],
+  imports: [TypeOrmModule.forFeature([Article, Tag, ArticleTag, Favorite, Comment]), UsersModule],
   controllers: [ArticlesController, TagsController],
-  providers: [ArticlesService, ArticlesRepository, BlogWritesRepository, MarkdownRenderer],
-  exports: [ArticlesService],
+  providers: [
+    ArticlesService,
+    ArticlesRepository,
+    BlogWritesRepository,
+    MarkdownRenderer,
+    BlogSeeder,
+  ],
+  exports: [ArticlesService, BlogSeeder],
 })
 export class BlogModule {}
