@@ -176,6 +176,9 @@ describe('Blog — RealWorld articles, comments, favorites, tags, feed (e2e)', (
       ).article;
       expect(updated).toMatchObject({ title: 'New title', tagList: ['a', 'z'], body: 'b' });
       expect(updated.slug).toMatch(/^new-title-/);
+      // The old slug keeps working for readers: a permanent redirect to the new one.
+      const moved = await t.http().get(`/api/v1/articles/${article.slug}`).redirects(0).expect(301);
+      expect(moved.headers.location).toBe(`/api/v1/articles/${updated.slug}`);
       await t.http().delete(`/api/v1/articles/${updated.slug}`).set(as(jane)).expect(403);
       await t.http().delete(`/api/v1/articles/${updated.slug}`).set(as(jake)).expect(204);
       await t.http().get(`/api/v1/articles/${updated.slug}`).expect(404);

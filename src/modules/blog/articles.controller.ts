@@ -9,9 +9,12 @@ import {
   Post,
   Put,
   Query,
+  Res,
 } from '@nestjs/common';
+import type { Response } from 'express';
 import {
   ApiCreatedResponse,
+  ApiMovedPermanentlyResponse,
   ApiNoContentResponse,
   ApiNotFoundResponse,
   ApiOkResponse,
@@ -21,6 +24,7 @@ import { CurrentUser, Public, RequirePermissions } from '@/core/auth/auth.decora
 import { Permission, type AuthUser } from '@/core/auth/permissions';
 import { ErrorBody } from '@/core/http/error-body';
 import { ArticlesService } from './articles.service';
+import { ArticleNotFoundError } from './blog.errors';
 import {
   ArticleListResponse,
   ArticleResponse,
@@ -62,15 +66,26 @@ export class ArticlesController {
     return { articles, articlesCount: total };
   }
 
+  /** One article with its body; a former slug (the title changed) answers 301 to the new one. */
   @Public()
   @Get(':slug')
   @ApiOkResponse({ type: ArticleResponse })
+  @ApiMovedPermanentlyResponse({ description: 'Renamed: `Location` has the current URL' })
   @ApiNotFoundResponse({ type: ErrorBody })
   async getArticle(
     @Param('slug') slug: string,
+    @Res({ passthrough: true }) res: Response,
     @CurrentUser() viewer?: AuthUser,
-  ): Promise<ArticleResponse> {
-    return { article: await this.articles.get(slug, viewer?.id) };
+  ): Promise<ArticleResponse | undefined> {
+    try {
+      return { article: await this.articles.get(slug, viewer?.id) };
+    } catch (error) {
+      const current =
+        error instanceof ArticleNotFoundError ? await this.articles.movedTo(slug) : undefined;
+      if (!current) throw error;
+      res.redirect(301, `/api/v1/articles/${encodeURIComponent(current)}`);
+      return undefined;
+    }
   }
 
   @RequirePermissions(Permission.ArticlesWrite)

@@ -58,6 +58,11 @@ export class ArticlesService {
     return articles[0];
   }
 
+  /** Where an article that was renamed lives now (for a 301), or `undefined`. */
+  movedTo(slug: string): Promise<string | undefined> {
+    return this.writes.currentSlugFor(slug);
+  }
+
   async create(author: AuthUser, input: ArticleInput): Promise<ArticleRow> {
     const slug = await this.tx.run(async ({ manager }) => {
       const article = await this.writes.insertArticle(manager, {
@@ -88,6 +93,7 @@ export class ArticlesService {
         ...(fields.title && fields.title !== article.title ? { slug: slugify(fields.title) } : {}),
       };
       await this.writes.updateArticle(manager, article.id, next);
+      if (next.slug) await this.writes.recordOldSlug(manager, article.id, article.slug);
       if (tagList) await this.writes.setTags(manager, article.id, uniqueTags(tagList));
       return next.slug ?? article.slug;
     });

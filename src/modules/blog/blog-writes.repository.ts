@@ -44,6 +44,23 @@ export class BlogWritesRepository {
     await manager.getRepository(Article).update({ id }, { ...changes, updatedAt: () => 'now()' });
   }
 
+  /** Keeps a replaced slug pointing at its article (slug history). */
+  async recordOldSlug(manager: EntityManager, articleId: string, slug: string): Promise<void> {
+    await manager.query(
+      'INSERT INTO article_slugs (slug, article_id) VALUES ($1, $2) ON CONFLICT (slug) DO NOTHING',
+      [slug, articleId],
+    );
+  }
+
+  /** The current slug of the article that once had `slug`, if any. */
+  async currentSlugFor(slug: string): Promise<string | undefined> {
+    const [row] = await this.dataSource.query<{ slug: string }[]>(
+      'SELECT a.slug FROM article_slugs s JOIN articles a ON a.id = s.article_id WHERE s.slug = $1',
+      [slug],
+    );
+    return row?.slug;
+  }
+
   async deleteArticle(id: string): Promise<void> {
     await this.dataSource.manager.delete(Article, { id });
   }

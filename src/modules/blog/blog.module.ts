@@ -8,6 +8,7 @@ import { UsersModule } from '@/modules/users';
 import { BlogWritesRepository } from './blog-writes.repository';
 import { MarkdownRenderer } from './markdown.renderer';
 import { ArticleTag } from './entities/article-tag.entity';
+import { ArticleSlug } from './entities/article-slug.entity';
 import { Article } from './entities/article.entity';
 import { Comment } from './entities/comment.entity';
 import { Favorite } from './entities/favorite.entity';
@@ -15,7 +16,10 @@ import { Tag } from './entities/tag.entity';
 
 /** The RealWorld blog (issue 4); drafts, search, feeds and more build on this. */
 @Module({
-  imports: [TypeOrmModule.forFeature([Article, Tag, ArticleTag, Favorite, Comment]), UsersModule],
+  imports: [
+    TypeOrmModule.forFeature([Article, ArticleSlug, Tag, ArticleTag, Favorite, Comment]),
+    UsersModule,
+  ],
   controllers: [ArticlesController, TagsController],
   providers: [
     ArticlesService,
