@@ -14,6 +14,7 @@ export class CreateBlog1764000000006 implements MigrationInterface {
         body        text         NOT NULL,
         body_html   text         NOT NULL,
         author_id   uuid         NOT NULL,
+        version     integer      NOT NULL DEFAULT 1,
         created_at  timestamptz  NOT NULL DEFAULT now(),
         updated_at  timestamptz  NOT NULL DEFAULT now(),
         CONSTRAINT articles_slug_key UNIQUE (slug),

@@ -109,6 +109,41 @@ describe('Blog — RealWorld articles, comments, favorites, tags, feed (e2e)', (
       expect(updated.bodyHtml).toBe('<p><em>edited</em></p>\n');
     });
 
+    it('should send an ETag and refuse a stale edit with 412 (If-Match)', async () => {
+      const article = await create(jake, { title: 'Concurrent edits' });
+      const read = await t.http().get(`/api/v1/articles/${article.slug}`).expect(200);
+      const etag = read.headers.etag;
+      expect(etag).toMatch(/^"v\d+"$/);
+      expect(read.body).not.toHaveProperty('article.version');
+      const first = await t
+        .http()
+        .put(`/api/v1/articles/${article.slug}`)
+        .set(as(jake))
+        .set('If-Match', etag)
+        .send({ article: { body: 'first edit' } })
+        .expect(200);
+      expect(first.headers.etag).not.toBe(etag);
+      const stale = await t
+        .http()
+        .put(`/api/v1/articles/${article.slug}`)
+        .set(as(jake))
+        .set('If-Match', etag)
+        .send({ article: { body: 'second edit from an old copy' } })
+        .expect(412);
+      expect(stale.body).toMatchObject({ code: 'BLOG.STALE_ARTICLE', statusCode: 412 });
+      await t
+        .http()
+        .put(`/api/v1/articles/${article.slug}`)
+        .set(as(jake))
+        .set('If-Match', 'garbage')
+        .send({ article: { body: 'x' } })
+        .expect(412);
+      const now = (await t.http().get(`/api/v1/articles/${article.slug}`).expect(200)).body as {
+        article: Article;
+      };
+      expect(now.article.body).toBe('first edit');
+    });
+
     it('should give repeated titles unique slugs', async () => {
       const [a, b] = [
         await create(jake, { title: 'Same title' }),

@@ -10,6 +10,7 @@ import {
   Put,
   Query,
   Res,
+  Headers,
 } from '@nestjs/common';
 import type { Response } from 'express';
 import {
@@ -18,11 +19,13 @@ import {
   ApiNoContentResponse,
   ApiNotFoundResponse,
   ApiOkResponse,
+  ApiPreconditionFailedResponse,
   ApiTags,
 } from '@nestjs/swagger';
 import { CurrentUser, Public, RequirePermissions } from '@/core/auth/auth.decorators';
 import { Permission, type AuthUser } from '@/core/auth/permissions';
 import { ErrorBody } from '@/core/http/error-body';
+import type { ArticleRow } from './articles.repository';
 import { ArticlesService } from './articles.service';
 import { ArticleNotFoundError } from './blog.errors';
 import {
@@ -35,6 +38,28 @@ import {
   UpdateArticleBody,
 } from './dto/article.dto';
 import { CommentListResponse, CommentResponse, CreateCommentBody } from './dto/comment.dto';
+
+const etagOf = (version: number) => `"v${version}"`;
+
+function withoutVersion({ version: _version, ...article }: ArticleRow): ArticleRow {
+  return article;
+}
+
+/** Sets the article's ETag (its edit version) and answers the RealWorld body without it. */
+function withEtag(res: Response, row: ArticleRow): ArticleResponse {
+  if (row.version !== undefined) res.setHeader('ETag', etagOf(row.version));
+  return { article: withoutVersion(row) };
+}
+
+/**
+ * `If-Match` → the version the client edits. `*` or no header: no check (RealWorld clients send
+ * none). Anything that is not one of our ETags can never match: version 0 makes that a 412.
+ */
+function expectedVersion(ifMatch: string | undefined): number | undefined {
+  if (ifMatch === undefined || ifMatch.trim() === '*') return undefined;
+  const match = /^(?:W\/)?"v(\d{1,9})"$/.exec(ifMatch.trim());
+  return match ? Number(match[1]) : 0;
+}
 
 /** RealWorld articles, favorites and comments under `/api/v1/articles`. */
 @ApiTags('articles')
@@ -78,7 +103,7 @@ export class ArticlesController {
     @CurrentUser() viewer?: AuthUser,
   ): Promise<ArticleResponse | undefined> {
     try {
-      return { article: await this.articles.get(slug, viewer?.id) };
+      return withEtag(res, await this.articles.get(slug, viewer?.id));
     } catch (error) {
       const current =
         error instanceof ArticleNotFoundError ? await this.articles.movedTo(slug) : undefined;
@@ -94,21 +119,32 @@ export class ArticlesController {
   async createArticle(
     @Body() body: CreateArticleBody,
     @CurrentUser() author: AuthUser,
+    @Res({ passthrough: true }) res: Response,
   ): Promise<ArticleResponse> {
-    return { article: await this.articles.create(author, body.article) };
+    return withEtag(res, await this.articles.create(author, body.article));
   }
 
-  /** Only the author (or an editor) may update; a new title gives a new slug. */
+  /**
+   * Only the author (or an editor) may update; a new title gives a new slug. With
+   * `If-Match: <ETag>` the edit applies only to the version the client saw (else 412).
+   */
   @RequirePermissions(Permission.ArticlesWrite)
   @Put(':slug')
   @ApiOkResponse({ type: ArticleResponse })
   @ApiNotFoundResponse({ type: ErrorBody })
+  @ApiPreconditionFailedResponse({
+    type: ErrorBody,
+    description: 'The article changed since that ETag',
+  })
   async updateArticle(
     @Param('slug') slug: string,
     @Body() body: UpdateArticleBody,
     @CurrentUser() editor: AuthUser,
+    @Res({ passthrough: true }) res: Response,
+    @Headers('if-match') ifMatch?: string,
   ): Promise<ArticleResponse> {
-    return { article: await this.articles.update(editor, slug, body.article) };
+    const expected = expectedVersion(ifMatch);
+    return withEtag(res, await this.articles.update(editor, slug, body.article, expected));
   }
 
   @RequirePermissions(Permission.ArticlesWrite)
@@ -129,7 +165,7 @@ export class ArticlesController {
     @Param('slug') slug: string,
     @CurrentUser() viewer: AuthUser,
   ): Promise<ArticleResponse> {
-    return { article: await this.articles.favorite(viewer, slug, true) };
+    return { article: withoutVersion(await this.articles.favorite(viewer, slug, true)) };
   }
 
   @RequirePermissions(Permission.AccountSelf)
@@ -140,7 +176,7 @@ export class ArticlesController {
     @Param('slug') slug: string,
     @CurrentUser() viewer: AuthUser,
   ): Promise<ArticleResponse> {
-    return { article: await this.articles.favorite(viewer, slug, false) };
+    return { article: withoutVersion(await this.articles.favorite(viewer, slug, false)) };
   }
 
   @Public()

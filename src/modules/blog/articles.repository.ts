@@ -9,6 +9,8 @@ export interface ArticleRow {
   description: string;
   body?: string;
   bodyHtml?: string;
+  /** Single-article reads only: the edit version behind the ETag (not part of the JSON). */
+  version?: number;
   tagList: string[];
   createdAt: string;
   updatedAt: string;
@@ -82,7 +84,7 @@ export class ArticlesRepository {
         LIMIT ${p(c.limit)} OFFSET ${p(c.offset)}
       ), rows AS (
         SELECT
-          a.id, a.slug, a.title, a.description, ${c.withBody ? 'a.body, a.body_html AS "bodyHtml",' : ''}
+          a.id, a.slug, a.title, a.description, ${c.withBody ? 'a.body, a.body_html AS "bodyHtml", a.version,' : ''}
           to_char(a.created_at AT TIME ZONE 'UTC', ${ISO_MS}) AS "createdAt",
           to_char(a.updated_at AT TIME ZONE 'UTC', ${ISO_MS}) AS "updatedAt",
           coalesce((SELECT array_agg(t.name ORDER BY t.name) FROM article_tags at

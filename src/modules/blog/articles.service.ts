@@ -3,7 +3,12 @@ import { TransactionService } from '@/core/database/transaction.service';
 import { Permission, roleHasPermissions, type AuthUser } from '@/core/auth/permissions';
 import { ArticlesRepository, type ArticleRow } from './articles.repository';
 import { BlogWritesRepository, type CommentRow } from './blog-writes.repository';
-import { ArticleNotFoundError, CommentNotFoundError, NotTheAuthorError } from './blog.errors';
+import {
+  ArticleNotFoundError,
+  CommentNotFoundError,
+  NotTheAuthorError,
+  StaleArticleError,
+} from './blog.errors';
 import type { Article } from './entities/article.entity';
 import { MarkdownRenderer } from './markdown.renderer';
 import { slugify } from './slug';
@@ -83,6 +88,7 @@ export class ArticlesService {
     editor: AuthUser,
     slug: string,
     changes: Partial<ArticleInput>,
+    expectedVersion?: number,
   ): Promise<ArticleRow> {
     const newSlug = await this.tx.run(async ({ manager }) => {
       const article = await this.owned(editor, slug, Permission.ArticlesModerate);
@@ -92,7 +98,9 @@ export class ArticlesService {
         ...(fields.body !== undefined ? { bodyHtml: this.markdown.render(fields.body) } : {}),
         ...(fields.title && fields.title !== article.title ? { slug: slugify(fields.title) } : {}),
       };
-      await this.writes.updateArticle(manager, article.id, next);
+      if (!(await this.writes.updateArticle(manager, article.id, next, expectedVersion))) {
+        throw new StaleArticleError();
+      }
       if (next.slug) await this.writes.recordOldSlug(manager, article.id, article.slug);
       if (tagList) await this.writes.setTags(manager, article.id, uniqueTags(tagList));
       return next.slug ?? article.slug;

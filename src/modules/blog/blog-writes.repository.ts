@@ -35,13 +35,25 @@ export class BlogWritesRepository {
     return repo.save(repo.create(data));
   }
 
+  /**
+   * Applies changes if the article is still at `expectedVersion` (when given); returns false
+   * when someone else saved in between. Always bumps version and updated_at (tags count too).
+   */
   async updateArticle(
     manager: EntityManager,
     id: string,
     changes: Partial<Pick<Article, 'slug' | 'title' | 'description' | 'body' | 'bodyHtml'>>,
-  ): Promise<void> {
-    // Always bump updated_at, even when only the tags changed.
-    await manager.getRepository(Article).update({ id }, { ...changes, updatedAt: () => 'now()' });
+    expectedVersion?: number,
+  ): Promise<boolean> {
+    const qb = manager
+      .getRepository(Article)
+      .createQueryBuilder()
+      .update()
+      .set({ ...changes, updatedAt: () => 'now()', version: () => 'version + 1' })
+      .where('id = :id', { id });
+    if (expectedVersion !== undefined)
+      qb.andWhere('version = :expectedVersion', { expectedVersion });
+    return ((await qb.execute()).affected ?? 0) > 0;
   }
 
   /** Keeps a replaced slug pointing at its article (slug history). */

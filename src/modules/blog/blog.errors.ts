@@ -23,3 +23,14 @@ export class NotTheAuthorError extends DomainError {
     });
   }
 }
+
+export class StaleArticleError extends DomainError {
+  constructor() {
+    super(
+      'BLOG.STALE_ARTICLE',
+      'the article changed since you loaded it; reload and reapply your edit',
+      ErrorKind.PreconditionFailed,
+      { article: ['was changed by someone else'] },
+    );
+  }
+}

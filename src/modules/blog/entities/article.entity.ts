@@ -38,6 +38,10 @@ export class Article {
   @Column({ type: 'uuid' })
   authorId: string;
 
+  /** Bumped by every update; the article's ETag, checked against `If-Match` (lost updates). */
+  @Column({ type: 'integer', default: 1 })
+  version: number;
+
   /** FK declared by entity name: the users module's entity stays private to it. */
   @ManyToOne('User', { onDelete: 'CASCADE' })
   @JoinColumn({ name: 'author_id', foreignKeyConstraintName: 'articles_author_id_fkey' })
