@@ -302,6 +302,33 @@ describe('Blog — RealWorld articles, comments, favorites, tags, feed (e2e)', (
       }
     });
 
+    it('should search by relevance with escaped, highlighted snippets', async () => {
+      const writer = await registerUser(t);
+      await create(writer, {
+        title: 'Zebra migrations explained',
+        description: 'all about herds',
+        body: 'The <b>zebra</b> crosses rivers.',
+      });
+      await create(writer, {
+        title: 'Lions',
+        description: 'predators',
+        body: 'A zebra appears once.',
+      });
+      const res = (await t.http().get('/api/v1/articles/search?q=zebra&limit=10').expect(200))
+        .body as ArticleList & { articles: (Article & { snippet: string })[] };
+      expect(res.articlesCount).toBe(2);
+      expect(res.articles[0].title).toBe('Zebra migrations explained'); // a title match ranks first
+      expect(res.articles[0].snippet).toContain('<mark>Zebra</mark>');
+      expect(res.articles[0].snippet).not.toContain('<b>'); // article text never becomes markup
+      const none = (await t.http().get('/api/v1/articles/search?q=unicornxyz').expect(200))
+        .body as ArticleList;
+      expect(none).toEqual({ articles: [], articlesCount: 0 });
+      await t.http().get('/api/v1/articles/search?q=%20').expect(422);
+      await t.http().get('/api/v1/articles/search').expect(422);
+      // websearch syntax never errors, whatever the input
+      await t.http().get('/api/v1/articles/search?q=%22unclosed%20-%20or%20%26%26').expect(200);
+    });
+
     it('should list tags in use', async () => {
       const { tags } = (await t.http().get('/api/v1/tags').expect(200)).body as { tags: string[] };
       expect(tags).toContain(`tag-${author.username}`);

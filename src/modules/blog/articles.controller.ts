@@ -34,6 +34,7 @@ import {
   CreateArticleBody,
   FeedQuery,
   ListArticlesQuery,
+  SearchArticlesQuery,
   TagsResponse,
   UpdateArticleBody,
 } from './dto/article.dto';
@@ -76,6 +77,18 @@ export class ArticlesController {
     @CurrentUser() viewer?: AuthUser,
   ): Promise<ArticleListResponse> {
     const { articles, total } = await this.articles.list(query, viewer?.id);
+    return { articles, articlesCount: total };
+  }
+
+  /** Full-text search over published articles, best matches first. Declared before `:slug`. */
+  @Public()
+  @Get('search')
+  @ApiOkResponse({ type: ArticleListResponse })
+  async searchArticles(
+    @Query() query: SearchArticlesQuery,
+    @CurrentUser() viewer?: AuthUser,
+  ): Promise<ArticleListResponse> {
+    const { articles, total } = await this.articles.search(query.q, query, viewer?.id);
     return { articles, articlesCount: total };
   }
 

@@ -16,6 +16,8 @@ export interface ArticleRow {
   updatedAt: string;
   favorited: boolean;
   favoritesCount: number;
+  /** Search results only: matching words in context, wrapped in `<mark>`. */
+  snippet?: string;
   author: { username: string; bio: string | null; image: string | null; following: boolean };
 }
 
@@ -28,6 +30,8 @@ export interface ArticleCriteria {
   /** Articles by authors this user follows (the feed). */
   feedOf?: string;
   slug?: string;
+  /** Full-text query (web search syntax); results by rank with a highlighted snippet. */
+  search?: string;
   viewerId?: string;
   withBody: boolean;
   limit: number;
@@ -35,6 +39,21 @@ export interface ArticleCriteria {
 }
 
 const ISO_MS = `'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'`;
+
+/** Control characters as highlight markers, so the snippet can be escaped before marking up. */
+const MARK_START = '\u0001';
+const MARK_END = '\u0002';
+
+/** The snippet is raw article text: escape it all, then turn the markers into `<mark>`. */
+function highlight(snippet: string): string {
+  return snippet
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replaceAll(MARK_START, '<mark>')
+    .replaceAll(MARK_END, '</mark>');
+}
 
 /**
  * Article reads as one SQL statement each: the page of articles with author, `following`,
@@ -69,6 +88,8 @@ export class ArticlesRepository {
       where.push(`EXISTS (SELECT 1 FROM favorites f JOIN users fu ON fu.id = f.user_id
                           WHERE f.article_id = a.id AND lower(fu.username) = lower(${p(c.favoritedBy)}))`);
     }
+    const search = c.search !== undefined ? p(c.search) : undefined;
+    if (search) where.push(`a.search_vector @@ websearch_to_tsquery('english', ${search})`);
     if (c.feedOf !== undefined) {
       where.push(
         `a.author_id IN (SELECT followee_id FROM follows WHERE follower_id = ${p(c.feedOf)})`,
@@ -77,10 +98,12 @@ export class ArticlesRepository {
     const viewer = p(c.viewerId ?? null);
     const sql = `
       WITH filtered AS (
-        SELECT a.id, a.created_at FROM articles a
+        SELECT a.id, a.created_at,
+               ${search ? `ts_rank(a.search_vector, websearch_to_tsquery('english', ${search}))` : '0'} AS rank
+        FROM articles a
         ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
       ), page AS (
-        SELECT id FROM filtered ORDER BY created_at DESC, id DESC
+        SELECT id, rank FROM filtered ORDER BY rank DESC, created_at DESC, id DESC
         LIMIT ${p(c.limit)} OFFSET ${p(c.offset)}
       ), rows AS (
         SELECT
@@ -97,17 +120,27 @@ export class ArticlesRepository {
             'following', coalesce(EXISTS (SELECT 1 FROM follows fo WHERE fo.followee_id = a.author_id
                                           AND fo.follower_id = ${viewer}::uuid), false)
           ) AS author,
-          a.created_at AS sort_at
+          ${
+            search
+              ? `ts_headline('english', a.title || ' — ' || a.description || ' — ' || a.body,
+                             websearch_to_tsquery('english', ${search}),
+                             'StartSel=${MARK_START}, StopSel=${MARK_END}, MaxWords=30, MinWords=10, MaxFragments=2') AS snippet,`
+              : ''
+          }
+          page.rank, a.created_at AS sort_at
         FROM page JOIN articles a ON a.id = page.id JOIN users u ON u.id = a.author_id
       )
       SELECT
         (SELECT count(*) FROM filtered)::int AS total,
-        coalesce((SELECT json_agg(r ORDER BY r.sort_at DESC, r.id DESC) FROM rows r), '[]'::json) AS articles`;
+        coalesce((SELECT json_agg(r ORDER BY r.rank DESC, r.sort_at DESC, r.id DESC) FROM rows r),
+                 '[]'::json) AS articles`;
     const [result] = await (manager ?? this.dataSource.manager).query<
-      { total: number; articles: (ArticleRow & { id: string; sort_at: string })[] }[]
+      { total: number; articles: (ArticleRow & { id: string; sort_at: string; rank: number })[] }[]
     >(sql, params);
-    // The internal id and sort key only order the page; responses show the RealWorld fields.
-    const articles = result.articles.map(({ sort_at: _sortAt, id: _id, ...row }) => row);
+    // The internal id and sort keys only order the page; responses show the RealWorld fields.
+    const articles = result.articles.map(({ sort_at: _sortAt, id: _id, rank: _rank, ...row }) =>
+      row.snippet === undefined ? row : { ...row, snippet: highlight(row.snippet) },
+    );
     return { articles, total: result.total };
   }
 }

@@ -47,6 +47,11 @@ export class ArticlesService {
     });
   }
 
+  /** Full-text search (title > description > body), best matches first, with snippets. */
+  search(q: string, page: { limit: number; offset: number }, viewerId?: string) {
+    return this.reads.findPage({ search: q, viewerId, withBody: false, ...page });
+  }
+
   feed(viewerId: string, page: { limit: number; offset: number }) {
     return this.reads.findPage({ feedOf: viewerId, viewerId, withBody: false, ...page });
   }

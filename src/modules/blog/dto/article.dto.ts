@@ -114,6 +114,15 @@ export class FeedQuery {
   offset: number = 0;
 }
 
+export class SearchArticlesQuery extends FeedQuery {
+  /** Web-search syntax: words, "quoted phrases", -excluded, or. */
+  @ApiProperty({ example: 'refresh tokens -jwt' })
+  @IsString()
+  @Matches(/\S/, { message: 'must not be blank' })
+  @MaxLength(200)
+  q: string;
+}
+
 export class ListArticlesQuery extends FeedQuery {
   @ApiPropertyOptional({ description: 'Only articles with this tag' })
   @IsOptional()
@@ -180,6 +189,10 @@ export class ArticleDto {
 
   @ApiProperty()
   favoritesCount: number;
+
+  /** Search results only: matching text in context, HTML-escaped, matches in `<mark>`. */
+  @ApiPropertyOptional()
+  snippet?: string;
 
   @ApiProperty({ type: ArticleAuthorDto })
   author: ArticleAuthorDto;

@@ -14,6 +14,7 @@ import {
 @Unique('articles_slug_key', ['slug'])
 @Index('articles_created_at_idx', { synchronize: false })
 @Index('articles_author_id_created_at_idx', { synchronize: false })
+@Index('articles_search_idx', { synchronize: false })
 export class Article {
   @PrimaryGeneratedColumn('uuid')
   id: string;
@@ -46,6 +47,10 @@ export class Article {
   @ManyToOne('User', { onDelete: 'CASCADE' })
   @JoinColumn({ name: 'author_id', foreignKeyConstraintName: 'articles_author_id_fkey' })
   author?: never;
+
+  /** Maintained by a trigger (migration AddArticleSearch); never written by the app. */
+  @Column({ type: 'tsvector', nullable: true, select: false, insert: false, update: false })
+  searchVector?: string;
 
   @CreateDateColumn({ type: 'timestamptz' })
   createdAt: Date;
