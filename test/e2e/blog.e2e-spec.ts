@@ -329,9 +329,16 @@ describe('Blog — RealWorld articles, comments, favorites, tags, feed (e2e)', (
       await t.http().get('/api/v1/articles/search?q=%22unclosed%20-%20or%20%26%26').expect(200);
     });
 
-    it('should list tags in use', async () => {
+    it('should list tags in use, cached, with writes visible on the next read', async () => {
       const { tags } = (await t.http().get('/api/v1/tags').expect(200)).body as { tags: string[] };
       expect(tags).toContain(`tag-${author.username}`);
+      const fresh = `fresh-${Date.now()}`;
+      const article = await create(author, { title: 'Tagged later', tagList: [fresh] });
+      const after = (await t.http().get('/api/v1/tags').expect(200)).body as { tags: string[] };
+      expect(after.tags).toContain(fresh);
+      await t.http().delete(`/api/v1/articles/${article.slug}`).set(as(author)).expect(204);
+      const gone = (await t.http().get('/api/v1/tags').expect(200)).body as { tags: string[] };
+      expect(gone.tags).not.toContain(fresh);
     });
   });
 

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { TransactionService } from '@/core/database/transaction.service';
+import { KeyValueStore } from '@/core/redis/key-value.store';
 import { Permission, roleHasPermissions, type AuthUser } from '@/core/auth/permissions';
 import { ArticlesRepository, type ArticleRow } from './articles.repository';
 import { BlogWritesRepository, type CommentRow } from './blog-writes.repository';
@@ -20,6 +21,8 @@ export interface ArticleInput {
   tagList?: string[];
 }
 
+const TAGS_CACHE_KEY = 'blog:tags';
+
 const uniqueTags = (tags: readonly string[] = []) => [...new Set(tags.map((t) => t.trim()))].sort();
 
 /** The RealWorld blog: articles, tags, favorites, comments, lists and the feed. */
@@ -30,6 +33,7 @@ export class ArticlesService {
     private readonly writes: BlogWritesRepository,
     private readonly tx: TransactionService,
     private readonly markdown: MarkdownRenderer,
+    private readonly store: KeyValueStore,
   ) {}
 
   list(
@@ -86,6 +90,7 @@ export class ArticlesService {
       await this.writes.setTags(manager, article.id, uniqueTags(input.tagList));
       return article.slug;
     });
+    await this.store.del(TAGS_CACHE_KEY);
     return this.get(slug, author.id);
   }
 
@@ -110,12 +115,14 @@ export class ArticlesService {
       if (tagList) await this.writes.setTags(manager, article.id, uniqueTags(tagList));
       return next.slug ?? article.slug;
     });
+    if (changes.tagList) await this.store.del(TAGS_CACHE_KEY);
     return this.get(newSlug, editor.id);
   }
 
   async delete(editor: AuthUser, slug: string): Promise<void> {
     const article = await this.owned(editor, slug, Permission.ArticlesModerate);
     await this.writes.deleteArticle(article.id);
+    await this.store.del(TAGS_CACHE_KEY);
   }
 
   async favorite(viewer: AuthUser, slug: string, on: boolean): Promise<ArticleRow> {
@@ -125,8 +132,16 @@ export class ArticlesService {
     return this.get(slug, viewer.id);
   }
 
-  tags(): Promise<string[]> {
-    return this.writes.listTags();
+  /**
+   * Tags in use, cached in the shared store (Redis, or memory) for a minute. Every write that can
+   * change the set drops the entry, so a new tag is visible on the next read.
+   */
+  async tags(): Promise<string[]> {
+    const cached = await this.store.get(TAGS_CACHE_KEY);
+    if (cached) return JSON.parse(cached) as string[];
+    const tags = await this.writes.listTags();
+    await this.store.set(TAGS_CACHE_KEY, JSON.stringify(tags), 60_000);
+    return tags;
   }
 
   async comments(slug: string, viewerId?: string): Promise<CommentRow[]> {
