@@ -6,6 +6,7 @@ import { ArticlesService } from './articles.service';
 import { BlogSeeder } from './blog.seed';
 import { UsersModule } from '@/modules/users';
 import { BlogWritesRepository } from './blog-writes.repository';
+import { BlogResolver } from './blog.resolver';
 import { MarkdownRenderer } from './markdown.renderer';
 import { ArticleTag } from './entities/article-tag.entity';
 import { ArticleSlug } from './entities/article-slug.entity';
@@ -27,6 +28,7 @@ import { Tag } from './entities/tag.entity';
     BlogWritesRepository,
     MarkdownRenderer,
     BlogSeeder,
+    BlogResolver,
   ],
   exports: [ArticlesService, BlogSeeder],
 })

@@ -1,0 +1,212 @@
+import { ArgsType, Field, InputType, Int, ObjectType } from '@nestjs/graphql';
+import { Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsInt,
+  IsNotEmpty,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+} from 'class-validator';
+
+@ObjectType('Author', { description: 'An article or comment author, relative to the viewer.' })
+export class AuthorModel {
+  @Field()
+  username: string;
+
+  @Field(() => String, { nullable: true })
+  bio: string | null;
+
+  @Field(() => String, { nullable: true })
+  image: string | null;
+
+  @Field()
+  following: boolean;
+}
+
+@ObjectType('Article', { description: 'The same article REST serves (RealWorld fields).' })
+export class ArticleModel {
+  @Field()
+  slug: string;
+
+  @Field()
+  title: string;
+
+  @Field()
+  description: string;
+
+  @Field(() => String, { nullable: true, description: 'Markdown; null in lists.' })
+  body?: string;
+
+  @Field(() => String, { nullable: true, description: 'Sanitized HTML; null in lists.' })
+  bodyHtml?: string;
+
+  @Field(() => [String])
+  tagList: string[];
+
+  @Field({ description: 'ISO 8601, UTC, milliseconds.' })
+  createdAt: string;
+
+  @Field({ description: 'ISO 8601, UTC, milliseconds.' })
+  updatedAt: string;
+
+  @Field()
+  favorited: boolean;
+
+  @Field(() => Int)
+  favoritesCount: number;
+
+  @Field(() => String, { nullable: true, description: 'Search results only.' })
+  snippet?: string;
+
+  @Field(() => AuthorModel)
+  author: AuthorModel;
+}
+
+@ObjectType('ArticlePage')
+export class ArticlePageModel {
+  @Field(() => [ArticleModel])
+  articles: ArticleModel[];
+
+  @Field(() => Int, { description: 'Total before paging.' })
+  articlesCount: number;
+}
+
+@ObjectType('Comment')
+export class CommentModel {
+  @Field(() => Int)
+  id: number;
+
+  @Field()
+  body: string;
+
+  @Field()
+  createdAt: string;
+
+  @Field()
+  updatedAt: string;
+
+  @Field(() => AuthorModel)
+  author: AuthorModel;
+}
+
+@ArgsType()
+export class PageArgs {
+  @Field(() => Int, { defaultValue: 20 })
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  limit: number = 20;
+
+  @Field(() => Int, { defaultValue: 0 })
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(1_000_000)
+  offset: number = 0;
+}
+
+@ArgsType()
+export class ArticlesArgs extends PageArgs {
+  @Field(() => String, { nullable: true })
+  @IsOptional()
+  @IsString()
+  @MaxLength(60)
+  tag?: string;
+
+  @Field(() => String, { nullable: true })
+  @IsOptional()
+  @IsString()
+  @MaxLength(40)
+  author?: string;
+
+  @Field(() => String, { nullable: true })
+  @IsOptional()
+  @IsString()
+  @MaxLength(40)
+  favorited?: string;
+}
+
+@ArgsType()
+export class SearchArgs extends PageArgs {
+  @Field()
+  @IsString()
+  @Matches(/\S/, { message: 'must not be blank' })
+  @MaxLength(200)
+  q: string;
+}
+
+@InputType()
+export class CreateArticleInput {
+  @Field()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(200)
+  title: string;
+
+  @Field()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(500)
+  description: string;
+
+  @Field()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(100_000)
+  body: string;
+
+  @Field(() => [String], { nullable: true })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(20)
+  @IsString({ each: true })
+  @MaxLength(60, { each: true })
+  tagList?: string[];
+}
+
+@InputType()
+export class UpdateArticleInput {
+  @Field(() => String, { nullable: true })
+  @IsOptional()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(200)
+  title?: string;
+
+  @Field(() => String, { nullable: true })
+  @IsOptional()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(500)
+  description?: string;
+
+  @Field(() => String, { nullable: true })
+  @IsOptional()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(100_000)
+  body?: string;
+
+  @Field(() => [String], { nullable: true })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(20)
+  @IsString({ each: true })
+  @MaxLength(60, { each: true })
+  tagList?: string[];
+}
+
+@InputType()
+export class AddCommentInput {
+  @Field()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(10_000)
+  body: string;
+}
