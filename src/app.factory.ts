@@ -70,6 +70,8 @@ export async function createApp(
     exclude: [
       { path: 'metrics', method: RequestMethod.GET },
       { path: 'account/{*rest}', method: RequestMethod.ALL },
+      { path: 'feeds/{*rest}', method: RequestMethod.GET },
+      { path: 'sitemap.xml', method: RequestMethod.GET },
     ],
   });
   app.enableVersioning({ type: VersioningType.URI });

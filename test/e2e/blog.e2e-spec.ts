@@ -421,4 +421,50 @@ describe('Blog — RealWorld articles, comments, favorites, tags, feed (e2e)', (
         .expect(422);
     });
   });
+
+  describe('RSS and sitemap', () => {
+    it('should publish RSS for the blog, an author and a tag, with conditional GET', async () => {
+      const writer = await registerUser(t);
+      const article = await create(writer, {
+        title: 'Feeds & <friends>',
+        description: 'RSS "escaping"',
+        tagList: [`rss-${writer.username}`],
+      });
+      const blog = await t.http().get('/feeds/articles.rss').expect(200);
+      expect(blog.headers['content-type']).toMatch(/application\/rss\+xml/);
+      expect(blog.text).toContain('<rss version="2.0">');
+      expect(blog.text).toContain('<title>Feeds &amp; &lt;friends&gt;</title>');
+      expect(blog.text).toContain(`/article/${article.slug}</link>`);
+      expect(blog.headers['last-modified']).toBeDefined();
+      const etag = blog.headers.etag;
+      await t.http().get('/feeds/articles.rss').set('If-None-Match', etag).expect(304);
+
+      const byAuthor = await t
+        .http()
+        .get(`/feeds/authors/${writer.username}/articles.rss`)
+        .expect(200);
+      expect(byAuthor.text.match(/<item>/g)).toHaveLength(1);
+      const byTag = await t
+        .http()
+        .get(`/feeds/tags/rss-${writer.username}/articles.rss`)
+        .expect(200);
+      expect(byTag.text).toContain(`<category>rss-${writer.username}</category>`);
+    });
+
+    it('should list every article in sitemap.xml', async () => {
+      const writer = await registerUser(t);
+      const article = await create(writer, { title: 'Crawl me' });
+      const sitemap = await t.http().get('/sitemap.xml').expect(200);
+      expect(sitemap.headers['content-type']).toMatch(/application\/xml/);
+      expect(sitemap.text).toContain(
+        '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">',
+      );
+      expect(sitemap.text).toContain(`/article/${article.slug}</loc>`);
+      await t
+        .http()
+        .get('/sitemap.xml')
+        .set('If-None-Match', sitemap.headers.etag)
+        .expect(304);
+    });
+  });
 });

@@ -72,6 +72,11 @@ export class ArticlesService {
     return articles[0];
   }
 
+  /** Slug and last update of every article, newest first (sitemap; bounded by the protocol). */
+  sitemapEntries(): Promise<{ slug: string; updatedAt: string }[]> {
+    return this.writes.sitemapEntries(50_000);
+  }
+
   /** Where an article that was renamed lives now (for a 301), or `undefined`. */
   movedTo(slug: string): Promise<string | undefined> {
     return this.writes.currentSlugFor(slug);

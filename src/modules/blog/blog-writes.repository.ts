@@ -96,6 +96,14 @@ export class BlogWritesRepository {
     );
   }
 
+  async sitemapEntries(limit: number): Promise<{ slug: string; updatedAt: string }[]> {
+    return this.dataSource.query(
+      `SELECT slug, to_char(updated_at AT TIME ZONE 'UTC', ${ISO_MS}) AS "updatedAt"
+       FROM articles ORDER BY updated_at DESC LIMIT $1`,
+      [limit],
+    );
+  }
+
   /** Tags in use, most used first (then by name). */
   async listTags(limit = 100): Promise<string[]> {
     const rows = await this.dataSource.query<{ name: string }[]>(

@@ -6,6 +6,7 @@ import { ArticlesService } from './articles.service';
 import { BlogSeeder } from './blog.seed';
 import { UsersModule } from '@/modules/users';
 import { BlogWritesRepository } from './blog-writes.repository';
+import { FeedsController } from './feeds.controller';
 import { BlogResolver } from './blog.resolver';
 import { MarkdownRenderer } from './markdown.renderer';
 import { ArticleTag } from './entities/article-tag.entity';
@@ -21,7 +22,7 @@ import { Tag } from './entities/tag.entity';
     TypeOrmModule.forFeature([Article, ArticleSlug, Tag, ArticleTag, Favorite, Comment]),
     UsersModule,
   ],
-  controllers: [ArticlesController, TagsController],
+  controllers: [ArticlesController, TagsController, FeedsController],
   providers: [
     ArticlesService,
     ArticlesRepository,
