@@ -460,11 +460,7 @@ describe('Blog — RealWorld articles, comments, favorites, tags, feed (e2e)', (
         '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">',
       );
       expect(sitemap.text).toContain(`/article/${article.slug}</loc>`);
-      await t
-        .http()
-        .get('/sitemap.xml')
-        .set('If-None-Match', sitemap.headers.etag)
-        .expect(304);
+      await t.http().get('/sitemap.xml').set('If-None-Match', sitemap.headers.etag).expect(304);
     });
   });
 });
