@@ -1,51 +1,25 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Transform, Type } from 'class-transformer';
-import {
-  ArrayMaxSize,
-  IsArray,
-  IsInt,
-  IsNotEmpty,
-  IsOptional,
-  IsString,
-  Matches,
-  Max,
-  MaxLength,
-  Min,
-} from 'class-validator';
+import { IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import { OffsetPaginationQuery } from '@/core/http/pagination.dto';
 import { Envelope } from '@/core/http/validation';
-
-const trim = Transform(({ value }: { value: unknown }) =>
-  typeof value === 'string' ? value.trim() : value,
-);
+import { ArticleFieldRules } from './article-fields';
 
 export class CreateArticleFields {
   @ApiProperty({ example: 'How to train your dragon' })
-  @trim
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(200)
+  @ArticleFieldRules.title()
   title: string;
 
   @ApiProperty({ example: 'Ever wonder how?' })
-  @trim
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(500)
+  @ArticleFieldRules.description()
   description: string;
 
   @ApiProperty({ example: 'You have to believe' })
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(100_000)
+  @ArticleFieldRules.body()
   body: string;
 
   @ApiPropertyOptional({ type: [String], example: ['dragons', 'training'] })
   @IsOptional()
-  @IsArray()
-  @ArrayMaxSize(20)
-  @IsString({ each: true })
-  @MaxLength(60, { each: true })
-  @Matches(/\S/, { each: true, message: 'tags must not be blank' })
+  @ArticleFieldRules.tagList()
   tagList?: string[];
 }
 
@@ -58,34 +32,22 @@ export class CreateArticleBody {
 export class UpdateArticleFields {
   @ApiPropertyOptional()
   @IsOptional()
-  @trim
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(200)
+  @ArticleFieldRules.title()
   title?: string;
 
   @ApiPropertyOptional()
   @IsOptional()
-  @trim
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(500)
+  @ArticleFieldRules.description()
   description?: string;
 
   @ApiPropertyOptional()
   @IsOptional()
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(100_000)
+  @ArticleFieldRules.body()
   body?: string;
 
   @ApiPropertyOptional({ type: [String] })
   @IsOptional()
-  @IsArray()
-  @ArrayMaxSize(20)
-  @IsString({ each: true })
-  @MaxLength(60, { each: true })
-  @Matches(/\S/, { each: true, message: 'tags must not be blank' })
+  @ArticleFieldRules.tagList()
   tagList?: string[];
 }
 
@@ -96,23 +58,7 @@ export class UpdateArticleBody {
 }
 
 /** RealWorld paging: `limit` (default 20, at most 100) and `offset`. */
-export class FeedQuery {
-  @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 20 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(100)
-  limit: number = 20;
-
-  @ApiPropertyOptional({ minimum: 0, default: 0 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(0)
-  @Max(1_000_000)
-  offset: number = 0;
-}
+export class FeedQuery extends OffsetPaginationQuery {}
 
 export class SearchArticlesQuery extends FeedQuery {
   /** Web-search syntax: words, "quoted phrases", -excluded, or. */

@@ -1,17 +1,7 @@
 import { ArgsType, Field, InputType, Int, ObjectType } from '@nestjs/graphql';
 import { Type } from 'class-transformer';
-import {
-  ArrayMaxSize,
-  IsArray,
-  IsInt,
-  IsNotEmpty,
-  IsOptional,
-  IsString,
-  Matches,
-  Max,
-  MaxLength,
-  Min,
-} from 'class-validator';
+import { IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+import { ArticleFieldRules } from './article-fields';
 
 @ObjectType('Author', { description: 'An article or comment author, relative to the viewer.' })
 export class AuthorModel {
@@ -144,29 +134,20 @@ export class SearchArgs extends PageArgs {
 @InputType()
 export class CreateArticleInput {
   @Field()
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(200)
+  @ArticleFieldRules.title()
   title: string;
 
   @Field()
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(500)
+  @ArticleFieldRules.description()
   description: string;
 
   @Field()
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(100_000)
+  @ArticleFieldRules.body()
   body: string;
 
   @Field(() => [String], { nullable: true })
   @IsOptional()
-  @IsArray()
-  @ArrayMaxSize(20)
-  @IsString({ each: true })
-  @MaxLength(60, { each: true })
+  @ArticleFieldRules.tagList()
   tagList?: string[];
 }
 
@@ -174,39 +155,28 @@ export class CreateArticleInput {
 export class UpdateArticleInput {
   @Field(() => String, { nullable: true })
   @IsOptional()
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(200)
+  @ArticleFieldRules.title()
   title?: string;
 
   @Field(() => String, { nullable: true })
   @IsOptional()
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(500)
+  @ArticleFieldRules.description()
   description?: string;
 
   @Field(() => String, { nullable: true })
   @IsOptional()
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(100_000)
+  @ArticleFieldRules.body()
   body?: string;
 
   @Field(() => [String], { nullable: true })
   @IsOptional()
-  @IsArray()
-  @ArrayMaxSize(20)
-  @IsString({ each: true })
-  @MaxLength(60, { each: true })
+  @ArticleFieldRules.tagList()
   tagList?: string[];
 }
 
 @InputType()
 export class AddCommentInput {
   @Field()
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(10_000)
+  @ArticleFieldRules.commentBody()
   body: string;
 }

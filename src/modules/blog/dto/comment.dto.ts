@@ -1,13 +1,11 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { IsNotEmpty, IsString, MaxLength } from 'class-validator';
 import { Envelope } from '@/core/http/validation';
+import { ArticleFieldRules } from './article-fields';
 import { ArticleAuthorDto } from './article.dto';
 
 export class CreateCommentFields {
   @ApiProperty({ example: 'It takes a Jacobian' })
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(10_000)
+  @ArticleFieldRules.commentBody()
   body: string;
 }
 
