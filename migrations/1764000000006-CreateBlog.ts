@@ -15,15 +15,24 @@ export class CreateBlog1764000000006 implements MigrationInterface {
         body_html   text         NOT NULL,
         author_id   uuid         NOT NULL,
         version     integer      NOT NULL DEFAULT 1,
+        status      varchar(16)  NOT NULL DEFAULT 'published',
+        publish_at  timestamptz,
+        published_at timestamptz,
         created_at  timestamptz  NOT NULL DEFAULT now(),
         updated_at  timestamptz  NOT NULL DEFAULT now(),
         CONSTRAINT articles_slug_key UNIQUE (slug),
+        CONSTRAINT articles_status_check CHECK (status IN ('draft', 'scheduled', 'published')),
+        CONSTRAINT articles_scheduled_check CHECK (status <> 'scheduled' OR publish_at IS NOT NULL),
         CONSTRAINT articles_author_id_fkey FOREIGN KEY (author_id) REFERENCES users (id) ON DELETE CASCADE
       )`);
     // Newest first for the global list; per author for ?author= and the feed.
     await q.query('CREATE INDEX articles_created_at_idx ON articles (created_at DESC, id DESC)');
     await q.query(
       'CREATE INDEX articles_author_id_created_at_idx ON articles (author_id, created_at DESC)',
+    );
+    // The publishing sweep looks only at scheduled articles that are due.
+    await q.query(
+      "CREATE INDEX articles_publish_at_idx ON articles (publish_at) WHERE status = 'scheduled'",
     );
 
     await q.query(`

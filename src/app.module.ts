@@ -25,7 +25,7 @@ import { QueueModule } from '@/core/queue/queue.module';
 import { KeyValueStore } from '@/core/redis/key-value.store';
 import { RedisModule } from '@/core/redis/redis.module';
 import { AccountModule } from '@/modules/account';
-import { BlogModule } from '@/modules/blog';
+import { BlogModule, BlogWorkerModule } from '@/modules/blog';
 import { AuthModule, AuthWorkerModule } from '@/modules/auth';
 import { NotificationsModule, NotificationsWorkerModule } from '@/modules/notifications';
 import { UsersModule } from '@/modules/users';
@@ -43,7 +43,7 @@ export interface AppModuleOptions {
 /** Feature modules served over HTTP/GraphQL by the API role. */
 const FEATURES = [UsersModule, AuthModule, NotificationsModule, AccountModule, BlogModule];
 /** Queue processors and cron jobs: the worker role (and the API when WORKERS_IN_API). */
-const WORKERS = [AuthWorkerModule, NotificationsWorkerModule];
+const WORKERS = [AuthWorkerModule, NotificationsWorkerModule, BlogWorkerModule];
 
 /**
  * The root module, built for a role. Both roles share the platform (config, database, Redis,

@@ -7,7 +7,7 @@ interface Gql<T> {
 }
 
 const ARTICLE_FIELDS =
-  'slug title description body bodyHtml tagList createdAt updatedAt favorited favoritesCount author { username bio image following }';
+  'slug title description body bodyHtml tagList createdAt updatedAt favorited favoritesCount status publishAt author { username bio image following }';
 
 /** GraphQL and REST run the same service: for the same data they must answer the same. */
 describe('Blog over GraphQL, compared with REST (e2e)', () => {

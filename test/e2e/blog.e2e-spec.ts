@@ -1,3 +1,5 @@
+import type { INestApplicationContext } from '@nestjs/common';
+import { BlogPublishingSweep } from '@/modules/blog';
 import { registerUser, type RegisteredUser } from '../factories/user.factory';
 import { createTestApp, type TestApp } from '../helpers/test-app';
 
@@ -82,6 +84,8 @@ describe('Blog — RealWorld articles, comments, favorites, tags, feed (e2e)', (
         updatedAt: expect.stringMatching(ISO_MS),
         favorited: false,
         favoritesCount: 0,
+        status: 'published',
+        publishAt: null,
         author: { username: jake.username, bio: null, image: null, following: false },
       });
     });
@@ -462,5 +466,145 @@ describe('Blog — RealWorld articles, comments, favorites, tags, feed (e2e)', (
       expect(sitemap.text).toContain(`/article/${article.slug}</loc>`);
       await t.http().get('/sitemap.xml').set('If-None-Match', sitemap.headers.etag).expect(304);
     });
+  });
+
+  describe('drafts and scheduled publishing', () => {
+    it('should keep drafts away from everyone but their author, everywhere', async () => {
+      const writer = await registerUser(t);
+      const draft = await create(writer, {
+        title: 'Secret draft zanzibar',
+        status: 'draft',
+        tagList: [`draft-${writer.username}`],
+      } as Partial<Article> & { title: string });
+      expect(draft.status).toBe('draft');
+      const visibleTo = async (u?: RegisteredUser) => ({
+        get: (await t.http().get(`/api/v1/articles/${draft.slug}`).set(as(u))).status,
+        list: (
+          (await t.http().get(`/api/v1/articles?author=${writer.username}`).set(as(u)))
+            .body as ArticleList
+        ).articlesCount,
+        search: (
+          (await t.http().get('/api/v1/articles/search?q=zanzibar').set(as(u))).body as ArticleList
+        ).articlesCount,
+        comments: (await t.http().get(`/api/v1/articles/${draft.slug}/comments`).set(as(u))).status,
+      });
+      expect(await visibleTo(undefined)).toEqual({ get: 404, list: 0, search: 0, comments: 404 });
+      expect(await visibleTo(jane)).toEqual({ get: 404, list: 0, search: 0, comments: 404 });
+      expect((await visibleTo(writer)).get).toBe(200);
+      await t.http().post(`/api/v1/articles/${draft.slug}/favorite`).set(as(jane)).expect(404);
+      const mine = (await t.http().get('/api/v1/articles?status=draft').set(as(writer)).expect(200))
+        .body as ArticleList;
+      expect(mine.articles.map((a) => a.slug)).toEqual([draft.slug]);
+      await t.http().get('/api/v1/articles?status=draft').expect(401);
+      const others = (await t.http().get('/api/v1/articles?status=draft').set(as(jane)).expect(200))
+        .body as ArticleList;
+      expect(others.articles.map((a) => a.slug)).not.toContain(draft.slug);
+      expect((await t.http().get('/feeds/articles.rss')).text).not.toContain(draft.slug);
+      expect((await t.http().get('/sitemap.xml')).text).not.toContain(draft.slug);
+      expect(((await t.http().get('/api/v1/tags')).body as { tags: string[] }).tags).not.toContain(
+        `draft-${writer.username}`,
+      );
+
+      // Publishing makes it visible to all.
+      await t
+        .http()
+        .put(`/api/v1/articles/${draft.slug}`)
+        .set(as(writer))
+        .send({ article: { status: 'published' } })
+        .expect(200);
+      expect(await visibleTo(jane)).toMatchObject({ get: 200, list: 1, search: 1, comments: 200 });
+    });
+
+    it('should refuse a publication time in the past', async () => {
+      await t
+        .http()
+        .post('/api/v1/articles')
+        .set(as(jake))
+        .send({
+          article: {
+            title: 'Late',
+            description: 'd',
+            body: 'b',
+            publishAt: '2001-01-01T00:00:00Z',
+          },
+        })
+        .expect(422);
+    });
+  });
+});
+
+describe('Blog — scheduled publishing with a real worker (e2e)', () => {
+  let t: TestApp;
+  let worker: INestApplicationContext;
+
+  beforeAll(async () => {
+    t = await createTestApp();
+    worker = await t.startWorker();
+  });
+
+  afterAll(async () => {
+    await t.close();
+  });
+
+  it('should publish at the scheduled time, once, and ignore a rescheduled job', async () => {
+    const writer = await registerUser(t);
+    const as = { Authorization: `Token ${writer.token}` };
+    const soon = new Date(Date.now() + 1_500).toISOString();
+    const res = await t
+      .http()
+      .post('/api/v1/articles')
+      .set(as)
+      .send({ article: { title: 'Scheduled', description: 'd', body: 'b', publishAt: soon } })
+      .expect(201);
+    const { slug, status } = (res.body as { article: Article }).article;
+    expect(status).toBe('scheduled');
+    await t.http().get(`/api/v1/articles/${slug}`).expect(404);
+
+    // A second article is rescheduled far away: its first job must not publish it.
+    const other = (
+      (
+        await t
+          .http()
+          .post('/api/v1/articles')
+          .set(as)
+          .send({ article: { title: 'Moved', description: 'd', body: 'b', publishAt: soon } })
+          .expect(201)
+      ).body as { article: Article }
+    ).article;
+    await t
+      .http()
+      .put(`/api/v1/articles/${other.slug}`)
+      .set(as)
+      .send({ article: { publishAt: new Date(Date.now() + 3_600_000).toISOString() } })
+      .expect(200);
+
+    const deadline = Date.now() + 15_000;
+    let published = 0;
+    while (published !== 200 && Date.now() < deadline) {
+      published = (await t.http().get(`/api/v1/articles/${slug}`)).status;
+      if (published !== 200) await new Promise((r) => setTimeout(r, 200));
+    }
+    expect(published).toBe(200);
+    await new Promise((r) => setTimeout(r, 500));
+    await t.http().get(`/api/v1/articles/${other.slug}`).expect(404);
+    const [row] = await t.dataSource.query<{ status: string }[]>(
+      'SELECT status FROM articles WHERE slug = $1',
+      [other.slug],
+    );
+    expect(row.status).toBe('scheduled');
+  });
+
+  it('should let the sweep publish a due article whose job was lost', async () => {
+    const writer = await registerUser(t);
+    const [row] = await t.dataSource.query<{ slug: string }[]>(
+      `INSERT INTO articles (slug, title, description, body, body_html, author_id, status, publish_at)
+       SELECT 'lost-job', 'Lost job', 'd', 'b', '<p>b</p>', id, 'scheduled', now() - interval '1 minute'
+       FROM users WHERE username = $1 RETURNING slug`,
+      [writer.username],
+    );
+    await t.http().get(`/api/v1/articles/${row.slug}`).expect(404);
+    expect(await worker.get(BlogPublishingSweep).run()).toBeGreaterThanOrEqual(1);
+    await t.http().get(`/api/v1/articles/${row.slug}`).expect(200);
+    expect(await worker.get(BlogPublishingSweep).run()).toBe(0);
   });
 });

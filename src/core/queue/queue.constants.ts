@@ -3,6 +3,7 @@ import type { DefaultJobOptions } from 'bullmq';
 /** Every queue of the app. A feature owns its queue and its processor. */
 export enum QueueName {
   Mail = 'mail',
+  Blog = 'blog',
 }
 
 /** Job names of the `mail` queue, with their payloads below. */
@@ -12,6 +13,16 @@ export enum MailJob {
 
 export interface MailJobPayloads {
   [MailJob.Welcome]: { userId: string };
+}
+
+/** Job names of the `blog` queue. */
+export enum BlogJob {
+  /** Delayed until the article's `publishAt`; a no-op if it was rescheduled or unscheduled. */
+  PublishArticle = 'publish-article',
+}
+
+export interface BlogJobPayloads {
+  [BlogJob.PublishArticle]: { articleId: string; publishAt: string };
 }
 
 /** Every job: retried with exponential backoff; failures kept for inspection. */

@@ -23,6 +23,7 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import { CurrentUser, Public, RequirePermissions } from '@/core/auth/auth.decorators';
+import { UnauthenticatedError } from '@/core/auth/auth.errors';
 import { Permission, type AuthUser } from '@/core/auth/permissions';
 import { ErrorBody } from '@/core/http/error-body';
 import type { ArticleRow } from './articles.repository';
@@ -76,6 +77,7 @@ export class ArticlesController {
     @Query() query: ListArticlesQuery,
     @CurrentUser() viewer?: AuthUser,
   ): Promise<ArticleListResponse> {
+    if (query.status && query.status !== 'published' && !viewer) throw new UnauthenticatedError();
     const { articles, total } = await this.articles.list(query, viewer?.id);
     return { articles, articlesCount: total };
   }

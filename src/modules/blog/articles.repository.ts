@@ -16,6 +16,9 @@ export interface ArticleRow {
   updatedAt: string;
   favorited: boolean;
   favoritesCount: number;
+  /** `published` for everyone else; authors also see their `draft` and `scheduled` articles. */
+  status: 'draft' | 'scheduled' | 'published';
+  publishAt: string | null;
   /** Search results only: matching words in context, wrapped in `<mark>`. */
   snippet?: string;
   author: { username: string; bio: string | null; image: string | null; following: boolean };
@@ -30,6 +33,11 @@ export interface ArticleCriteria {
   /** Articles by authors this user follows (the feed). */
   feedOf?: string;
   slug?: string;
+  /**
+   * Who sees what: `published` (everyone, the default), or one of the viewer's own
+   * unpublished states. A single-article read also shows the viewer's own drafts.
+   */
+  status?: 'published' | 'draft' | 'scheduled';
   /** Full-text query (web search syntax); results by rank with a highlighted snippet. */
   search?: string;
   viewerId?: string;
@@ -74,6 +82,14 @@ export class ArticlesRepository {
       return `$${params.length}`;
     };
     const where: string[] = [];
+    const viewerParam = p(c.viewerId ?? null);
+    if (c.status && c.status !== 'published') {
+      where.push(`a.status = ${p(c.status)} AND a.author_id = ${viewerParam}::uuid`);
+    } else if (c.slug !== undefined) {
+      where.push(`(a.status = 'published' OR a.author_id = ${viewerParam}::uuid)`);
+    } else {
+      where.push(`a.status = 'published'`);
+    }
     if (c.slug !== undefined) where.push(`a.slug = ${p(c.slug)}`);
     if (c.author !== undefined) {
       where.push(
@@ -95,7 +111,7 @@ export class ArticlesRepository {
         `a.author_id IN (SELECT followee_id FROM follows WHERE follower_id = ${p(c.feedOf)})`,
       );
     }
-    const viewer = p(c.viewerId ?? null);
+    const viewer = viewerParam;
     const sql = `
       WITH filtered AS (
         SELECT a.id, a.created_at,
@@ -107,7 +123,8 @@ export class ArticlesRepository {
         LIMIT ${p(c.limit)} OFFSET ${p(c.offset)}
       ), rows AS (
         SELECT
-          a.id, a.slug, a.title, a.description, ${c.withBody ? 'a.body, a.body_html AS "bodyHtml", a.version,' : ''}
+          a.id, a.slug, a.title, a.description, a.status,
+          to_char(a.publish_at AT TIME ZONE 'UTC', ${ISO_MS}) AS "publishAt", ${c.withBody ? 'a.body, a.body_html AS "bodyHtml", a.version,' : ''}
           to_char(a.created_at AT TIME ZONE 'UTC', ${ISO_MS}) AS "createdAt",
           to_char(a.updated_at AT TIME ZONE 'UTC', ${ISO_MS}) AS "updatedAt",
           coalesce((SELECT array_agg(t.name ORDER BY t.name) FROM article_tags at

@@ -1,4 +1,8 @@
+import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable } from '@nestjs/common';
+import type { Queue } from 'bullmq';
+import { ValidationFailedError } from '@/core/http/domain-error';
+import { BlogJob, QueueName, type BlogJobPayloads } from '@/core/queue/queue.constants';
 import { TransactionService } from '@/core/database/transaction.service';
 import { KeyValueStore } from '@/core/redis/key-value.store';
 import { Permission, roleHasPermissions, type AuthUser } from '@/core/auth/permissions';
@@ -19,6 +23,25 @@ export interface ArticleInput {
   description: string;
   body: string;
   tagList?: string[];
+  /** Omitted by RealWorld clients: articles are published at once. */
+  status?: 'draft' | 'published';
+  /** ISO time in the future: the article is scheduled and goes live then. */
+  publishAt?: string;
+}
+
+type Publication = Pick<Article, 'status' | 'publishAt' | 'publishedAt'>;
+
+/** The publication state an input asks for. */
+function publication(input: Pick<ArticleInput, 'status' | 'publishAt'>): Publication {
+  if (input.publishAt !== undefined) {
+    const at = new Date(input.publishAt);
+    if (Number.isNaN(at.getTime()) || at.getTime() <= Date.now()) {
+      throw new ValidationFailedError({ publishAt: ['must be a time in the future'] });
+    }
+    return { status: 'scheduled', publishAt: at, publishedAt: null };
+  }
+  if (input.status === 'draft') return { status: 'draft', publishAt: null, publishedAt: null };
+  return { status: 'published', publishAt: null, publishedAt: new Date() };
 }
 
 const TAGS_CACHE_KEY = 'blog:tags';
@@ -34,13 +57,23 @@ export class ArticlesService {
     private readonly tx: TransactionService,
     private readonly markdown: MarkdownRenderer,
     private readonly store: KeyValueStore,
+    @InjectQueue(QueueName.Blog)
+    private readonly queue: Queue<BlogJobPayloads[BlogJob], void, BlogJob>,
   ) {}
 
   list(
-    filter: { tag?: string; author?: string; favorited?: string; limit: number; offset: number },
+    filter: {
+      tag?: string;
+      author?: string;
+      favorited?: string;
+      status?: 'draft' | 'scheduled' | 'published';
+      limit: number;
+      offset: number;
+    },
     viewerId?: string,
   ) {
     return this.reads.findPage({
+      status: filter.status,
       tag: filter.tag,
       author: filter.author,
       favoritedBy: filter.favorited,
@@ -83,7 +116,7 @@ export class ArticlesService {
   }
 
   async create(author: AuthUser, input: ArticleInput): Promise<ArticleRow> {
-    const slug = await this.tx.run(async ({ manager }) => {
+    const created = await this.tx.run(async ({ manager }) => {
       const article = await this.writes.insertArticle(manager, {
         slug: slugify(input.title),
         title: input.title,
@@ -91,12 +124,14 @@ export class ArticlesService {
         body: input.body,
         bodyHtml: this.markdown.render(input.body),
         authorId: author.id,
+        ...publication(input),
       });
       await this.writes.setTags(manager, article.id, uniqueTags(input.tagList));
-      return article.slug;
+      return article;
     });
     await this.store.del(TAGS_CACHE_KEY);
-    return this.get(slug, author.id);
+    await this.schedule(created);
+    return this.get(created.slug, author.id);
   }
 
   async update(
@@ -105,11 +140,21 @@ export class ArticlesService {
     changes: Partial<ArticleInput>,
     expectedVersion?: number,
   ): Promise<ArticleRow> {
-    const newSlug = await this.tx.run(async ({ manager }) => {
+    const updated = await this.tx.run(async ({ manager }) => {
       const article = await this.owned(editor, slug, Permission.ArticlesModerate);
-      const { tagList, ...fields } = changes;
+      const { tagList, status, publishAt, ...fields } = changes;
+      const wanted =
+        status !== undefined || publishAt !== undefined
+          ? publication({ status, publishAt })
+          : undefined;
+      // Re-publishing keeps the original publication time.
+      const state =
+        wanted?.status === 'published' && article.status === 'published'
+          ? { status: wanted.status, publishAt: null }
+          : wanted;
       const next = {
         ...fields,
+        ...state,
         ...(fields.body !== undefined ? { bodyHtml: this.markdown.render(fields.body) } : {}),
         ...(fields.title && fields.title !== article.title ? { slug: slugify(fields.title) } : {}),
       };
@@ -118,10 +163,12 @@ export class ArticlesService {
       }
       if (next.slug) await this.writes.recordOldSlug(manager, article.id, article.slug);
       if (tagList) await this.writes.setTags(manager, article.id, uniqueTags(tagList));
-      return next.slug ?? article.slug;
+      return { ...article, ...next, slug: next.slug ?? article.slug };
     });
-    if (changes.tagList) await this.store.del(TAGS_CACHE_KEY);
-    return this.get(newSlug, editor.id);
+    if (changes.tagList || changes.status || changes.publishAt)
+      await this.store.del(TAGS_CACHE_KEY);
+    await this.schedule(updated);
+    return this.get(updated.slug, editor.id);
   }
 
   async delete(editor: AuthUser, slug: string): Promise<void> {
@@ -131,7 +178,7 @@ export class ArticlesService {
   }
 
   async favorite(viewer: AuthUser, slug: string, on: boolean): Promise<ArticleRow> {
-    const article = await this.find(slug);
+    const article = await this.find(slug, viewer.id);
     if (on) await this.writes.favorite(viewer.id, article.id);
     else await this.writes.unfavorite(viewer.id, article.id);
     return this.get(slug, viewer.id);
@@ -150,19 +197,19 @@ export class ArticlesService {
   }
 
   async comments(slug: string, viewerId?: string): Promise<CommentRow[]> {
-    const article = await this.find(slug);
+    const article = await this.find(slug, viewerId);
     return this.writes.listComments(article.id, viewerId);
   }
 
   async addComment(author: AuthUser, slug: string, body: string): Promise<CommentRow> {
-    const article = await this.find(slug);
+    const article = await this.find(slug, author.id);
     const id = await this.writes.insertComment(article.id, author.id, body);
     const [comment] = await this.writes.listComments(article.id, author.id, id);
     return comment;
   }
 
   async deleteComment(editor: AuthUser, slug: string, id: number): Promise<void> {
-    const article = await this.find(slug);
+    const article = await this.find(slug, editor.id);
     const comment = await this.writes.findComment(id);
     if (!comment || comment.articleId !== article.id) throw new CommentNotFoundError();
     if (
@@ -174,15 +221,48 @@ export class ArticlesService {
     await this.writes.deleteComment(id);
   }
 
-  private async find(slug: string): Promise<Article> {
+  /** The article as `viewerId` may see it: unpublished ones exist for their author only. */
+  private async find(slug: string, viewerId?: string): Promise<Article> {
     const article = await this.writes.findBySlug(slug);
-    if (!article) throw new ArticleNotFoundError();
+    if (!article || (article.status !== 'published' && article.authorId !== viewerId)) {
+      throw new ArticleNotFoundError();
+    }
     return article;
+  }
+
+  /**
+   * Enqueues the publication of a scheduled article at its time. The job id carries the time, so
+   * rescheduling creates a new job and the old one finds nothing to do; a sweep in the worker
+   * publishes anything whose job was lost (e.g. a crash between commit and enqueue).
+   */
+  private async schedule(article: Pick<Article, 'id' | 'status' | 'publishAt'>): Promise<void> {
+    if (article.status !== 'scheduled' || !article.publishAt) return;
+    const publishAt = new Date(article.publishAt);
+    const payload: BlogJobPayloads[BlogJob.PublishArticle] = {
+      articleId: article.id,
+      publishAt: publishAt.toISOString(),
+    };
+    await this.queue.add(BlogJob.PublishArticle, payload, {
+      jobId: `publish-${article.id}-${publishAt.getTime()}`,
+      delay: Math.max(0, publishAt.getTime() - Date.now()),
+    });
+  }
+
+  /** Publishes a scheduled article if still due at that time (the delayed job's handler). */
+  publishIfDue(articleId: string, publishAt: string): Promise<boolean> {
+    return this.writes.publishIfDue(articleId, new Date(publishAt));
+  }
+
+  /** Publishes everything due; returns how many (the worker's sweep). */
+  async publishAllDue(): Promise<number> {
+    const ids = await this.writes.publishAllDue();
+    if (ids.length) await this.store.del(TAGS_CACHE_KEY);
+    return ids.length;
   }
 
   /** The article, if `editor` wrote it or holds the moderation permission. */
   private async owned(editor: AuthUser, slug: string, moderate: Permission): Promise<Article> {
-    const article = await this.find(slug);
+    const article = await this.find(slug, editor.id);
     if (article.authorId !== editor.id && !roleHasPermissions(editor.role, [moderate])) {
       throw new NotTheAuthorError('article');
     }

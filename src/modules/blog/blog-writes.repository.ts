@@ -29,7 +29,18 @@ export class BlogWritesRepository {
 
   async insertArticle(
     manager: EntityManager,
-    data: Pick<Article, 'slug' | 'title' | 'description' | 'body' | 'bodyHtml' | 'authorId'>,
+    data: Pick<
+      Article,
+      | 'slug'
+      | 'title'
+      | 'description'
+      | 'body'
+      | 'bodyHtml'
+      | 'authorId'
+      | 'status'
+      | 'publishAt'
+      | 'publishedAt'
+    >,
   ): Promise<Article> {
     const repo = manager.getRepository(Article);
     return repo.save(repo.create(data));
@@ -42,7 +53,19 @@ export class BlogWritesRepository {
   async updateArticle(
     manager: EntityManager,
     id: string,
-    changes: Partial<Pick<Article, 'slug' | 'title' | 'description' | 'body' | 'bodyHtml'>>,
+    changes: Partial<
+      Pick<
+        Article,
+        | 'slug'
+        | 'title'
+        | 'description'
+        | 'body'
+        | 'bodyHtml'
+        | 'status'
+        | 'publishAt'
+        | 'publishedAt'
+      >
+    >,
     expectedVersion?: number,
   ): Promise<boolean> {
     const qb = manager
@@ -54,6 +77,30 @@ export class BlogWritesRepository {
     if (expectedVersion !== undefined)
       qb.andWhere('version = :expectedVersion', { expectedVersion });
     return ((await qb.execute()).affected ?? 0) > 0;
+  }
+
+  /**
+   * Publishes a scheduled article if it is still scheduled for exactly `publishAt` (a
+   * rescheduled or unscheduled article ignores the stale job). Idempotent.
+   */
+  async publishIfDue(articleId: string, publishAt: Date): Promise<boolean> {
+    const [, affected] = await this.dataSource.query<[unknown, number]>(
+      `UPDATE articles SET status = 'published', published_at = now(), publish_at = NULL,
+              version = version + 1, updated_at = now()
+       WHERE id = $1 AND status = 'scheduled' AND publish_at = $2 AND publish_at <= now() + interval '1 second'`,
+      [articleId, publishAt],
+    );
+    return affected > 0;
+  }
+
+  /** Publishes every scheduled article that is due (the sweep behind the delayed jobs). */
+  async publishAllDue(): Promise<string[]> {
+    const [rows] = await this.dataSource.query<[{ id: string }[], number]>(
+      `UPDATE articles SET status = 'published', published_at = now(), publish_at = NULL,
+              version = version + 1, updated_at = now()
+       WHERE status = 'scheduled' AND publish_at <= now() RETURNING id`,
+    );
+    return rows.map((r) => r.id);
   }
 
   /** Keeps a replaced slug pointing at its article (slug history). */
@@ -99,7 +146,7 @@ export class BlogWritesRepository {
   async sitemapEntries(limit: number): Promise<{ slug: string; updatedAt: string }[]> {
     return this.dataSource.query(
       `SELECT slug, to_char(updated_at AT TIME ZONE 'UTC', ${ISO_MS}) AS "updatedAt"
-       FROM articles ORDER BY updated_at DESC LIMIT $1`,
+       FROM articles WHERE status = 'published' ORDER BY updated_at DESC LIMIT $1`,
       [limit],
     );
   }
@@ -108,6 +155,7 @@ export class BlogWritesRepository {
   async listTags(limit = 100): Promise<string[]> {
     const rows = await this.dataSource.query<{ name: string }[]>(
       `SELECT t.name FROM tags t JOIN article_tags at ON at.tag_id = t.id
+       JOIN articles a ON a.id = at.article_id AND a.status = 'published'
        GROUP BY t.id, t.name ORDER BY count(*) DESC, t.name LIMIT $1`,
       [limit],
     );

@@ -1,3 +1,5 @@
 export { BlogModule } from './blog.module';
 export { ArticlesService } from './articles.service';
 export { BlogSeeder } from './blog.seed';
+export { BlogWorkerModule } from './blog-worker.module';
+export { BlogPublishingSweep } from './blog.processor';

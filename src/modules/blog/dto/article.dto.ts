@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import { IsISO8601, IsIn, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 import { OffsetPaginationQuery } from '@/core/http/pagination.dto';
 import { Envelope } from '@/core/http/validation';
 import { ArticleFieldRules } from './article-fields';
@@ -21,6 +21,18 @@ export class CreateArticleFields {
   @IsOptional()
   @ArticleFieldRules.tagList()
   tagList?: string[];
+
+  /** `draft` keeps it private to its author; omitted (RealWorld clients): published at once. */
+  @ApiPropertyOptional({ enum: ['draft', 'published'] })
+  @IsOptional()
+  @IsIn(['draft', 'published'])
+  status?: 'draft' | 'published';
+
+  /** A future time: the article is scheduled and published then. */
+  @ApiPropertyOptional({ format: 'date-time' })
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  publishAt?: string;
 }
 
 export class CreateArticleBody {
@@ -49,6 +61,16 @@ export class UpdateArticleFields {
   @IsOptional()
   @ArticleFieldRules.tagList()
   tagList?: string[];
+
+  @ApiPropertyOptional({ enum: ['draft', 'published'] })
+  @IsOptional()
+  @IsIn(['draft', 'published'])
+  status?: 'draft' | 'published';
+
+  @ApiPropertyOptional({ format: 'date-time' })
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  publishAt?: string;
 }
 
 export class UpdateArticleBody {
@@ -70,6 +92,12 @@ export class SearchArticlesQuery extends FeedQuery {
 }
 
 export class ListArticlesQuery extends FeedQuery {
+  /** `draft` or `scheduled`: the caller's own unpublished articles (needs a token). */
+  @ApiPropertyOptional({ enum: ['published', 'draft', 'scheduled'], default: 'published' })
+  @IsOptional()
+  @IsIn(['published', 'draft', 'scheduled'])
+  status?: 'published' | 'draft' | 'scheduled';
+
   @ApiPropertyOptional({ description: 'Only articles with this tag' })
   @IsOptional()
   @IsString()
@@ -135,6 +163,13 @@ export class ArticleDto {
 
   @ApiProperty()
   favoritesCount: number;
+
+  /** `published`, or (for its author) `draft` / `scheduled`. */
+  @ApiProperty({ enum: ['draft', 'scheduled', 'published'] })
+  status: 'draft' | 'scheduled' | 'published';
+
+  @ApiProperty({ type: String, format: 'date-time', nullable: true })
+  publishAt: string | null;
 
   /** Search results only: matching text in context, HTML-escaped, matches in `<mark>`. */
   @ApiPropertyOptional()

@@ -50,6 +50,12 @@ export class ArticleModel {
   @Field(() => Int)
   favoritesCount: number;
 
+  @Field({ description: 'published; for its author also draft or scheduled.' })
+  status: string;
+
+  @Field(() => String, { nullable: true })
+  publishAt: string | null;
+
   @Field(() => String, { nullable: true, description: 'Search results only.' })
   snippet?: string;
 

@@ -1,4 +1,5 @@
 import {
+  Check,
   Column,
   CreateDateColumn,
   Entity,
@@ -10,7 +11,12 @@ import {
   UpdateDateColumn,
 } from 'typeorm';
 
+export type ArticleStatus = 'draft' | 'scheduled' | 'published';
+
 @Entity('articles')
+@Check('articles_status_check', `status IN ('draft', 'scheduled', 'published')`)
+@Check('articles_scheduled_check', `status <> 'scheduled' OR publish_at IS NOT NULL`)
+@Index('articles_publish_at_idx', { synchronize: false })
 @Unique('articles_slug_key', ['slug'])
 @Index('articles_created_at_idx', { synchronize: false })
 @Index('articles_author_id_created_at_idx', { synchronize: false })
@@ -38,6 +44,17 @@ export class Article {
 
   @Column({ type: 'uuid' })
   authorId: string;
+
+  /** Only `published` articles are visible to anyone but their author. */
+  @Column({ type: 'varchar', length: 16, default: 'published' })
+  status: ArticleStatus;
+
+  /** When a `scheduled` article goes live. */
+  @Column({ type: 'timestamptz', nullable: true })
+  publishAt: Date | null;
+
+  @Column({ type: 'timestamptz', nullable: true })
+  publishedAt: Date | null;
 
   /** Bumped by every update; the article's ETag, checked against `If-Match` (lost updates). */
   @Column({ type: 'integer', default: 1 })
