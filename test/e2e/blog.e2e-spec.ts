@@ -20,6 +20,8 @@ interface Article {
   updatedAt: string;
   favorited: boolean;
   favoritesCount: number;
+  status: 'draft' | 'scheduled' | 'published';
+  publishAt: string | null;
   author: Author;
 }
 interface ArticleList {
@@ -53,7 +55,10 @@ describe('Blog — RealWorld articles, comments, favorites, tags, feed (e2e)', (
   });
 
   const as = (u?: RegisteredUser) => (u ? { Authorization: `Token ${u.token}` } : {});
-  const create = async (u: RegisteredUser, fields: Partial<Article> & { title: string }) =>
+  const create = async (
+    u: RegisteredUser,
+    fields: Partial<Omit<Article, 'status'>> & { title: string; status?: 'draft' | 'published' },
+  ) =>
     (
       (
         await t
@@ -475,7 +480,7 @@ describe('Blog — RealWorld articles, comments, favorites, tags, feed (e2e)', (
         title: 'Secret draft zanzibar',
         status: 'draft',
         tagList: [`draft-${writer.username}`],
-      } as Partial<Article> & { title: string });
+      });
       expect(draft.status).toBe('draft');
       const visibleTo = async (u?: RegisteredUser) => ({
         get: (await t.http().get(`/api/v1/articles/${draft.slug}`).set(as(u))).status,
