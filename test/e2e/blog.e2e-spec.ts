@@ -1,4 +1,6 @@
 import type { INestApplicationContext } from '@nestjs/common';
+import { MailService } from '@/core/mail/mail.service';
+import { OutboxRelay } from '@/core/outbox/outbox.relay';
 import { BlogPublishingSweep } from '@/modules/blog';
 import { registerUser, type RegisteredUser } from '../factories/user.factory';
 import { createTestApp, type TestApp } from '../helpers/test-app';
@@ -611,5 +613,53 @@ describe('Blog — scheduled publishing with a real worker (e2e)', () => {
     expect(await worker.get(BlogPublishingSweep).run()).toBeGreaterThanOrEqual(1);
     await t.http().get(`/api/v1/articles/${row.slug}`).expect(200);
     expect(await worker.get(BlogPublishingSweep).run()).toBe(0);
+  });
+
+  it('should mail each follower once when an article is published, through the outbox', async () => {
+    const author = await registerUser(t);
+    const fans = [await registerUser(t), await registerUser(t)];
+    const stranger = await registerUser(t);
+    for (const fan of fans) {
+      await t
+        .http()
+        .post(`/api/v1/profiles/${author.username}/follow`)
+        .set('Authorization', `Token ${fan.token}`)
+        .expect(200);
+    }
+    const send = jest.spyOn(worker.get(MailService), 'send');
+    const draft = (
+      (
+        await t
+          .http()
+          .post('/api/v1/articles')
+          .set('Authorization', `Token ${author.token}`)
+          .send({
+            article: { title: 'News for fans', description: 'd', body: 'b', status: 'draft' },
+          })
+          .expect(201)
+      ).body as { article: Article }
+    ).article;
+    // A draft announces nothing; publishing it does, once.
+    await t
+      .http()
+      .put(`/api/v1/articles/${draft.slug}`)
+      .set('Authorization', `Token ${author.token}`)
+      .send({ article: { status: 'published' } })
+      .expect(200);
+    const mailsAbout = () =>
+      send.mock.calls
+        .map(([mail]) => mail)
+        .filter((m) => m.template === 'article-published' && m.context.title === 'News for fans');
+    const deadline = Date.now() + 15_000;
+    while (mailsAbout().length < 2 && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 100));
+    await worker.get(OutboxRelay).drain(); // a second relay round must not resend anything
+    await new Promise((r) => setTimeout(r, 500));
+    expect(
+      mailsAbout()
+        .map((m) => m.to)
+        .sort(),
+    ).toEqual(fans.map((f) => f.email).sort());
+    expect(mailsAbout().some((m) => m.to === stranger.email)).toBe(false);
   });
 });

@@ -9,10 +9,13 @@ export enum QueueName {
 /** Job names of the `mail` queue, with their payloads below. */
 export enum MailJob {
   Welcome = 'welcome',
+  ArticlePublished = 'article-published',
 }
 
 export interface MailJobPayloads {
   [MailJob.Welcome]: { userId: string };
+  /** One job per follower: a retry or a redelivered event sends that follower's mail once. */
+  [MailJob.ArticlePublished]: { articleId: string; followerId: string };
 }
 
 /** Job names of the `blog` queue. */

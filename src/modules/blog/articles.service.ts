@@ -5,6 +5,9 @@ import { ValidationFailedError } from '@/core/http/domain-error';
 import { BlogJob, QueueName, type BlogJobPayloads } from '@/core/queue/queue.constants';
 import { TransactionService } from '@/core/database/transaction.service';
 import { KeyValueStore } from '@/core/redis/key-value.store';
+import { OutboxService } from '@/core/outbox/outbox.service';
+import type { EntityManager } from 'typeorm';
+import { BlogEvent, type ArticlePublishedEvent } from './blog.events';
 import { Permission, roleHasPermissions, type AuthUser } from '@/core/auth/permissions';
 import { ArticlesRepository, type ArticleRow } from './articles.repository';
 import { BlogWritesRepository, type CommentRow } from './blog-writes.repository';
@@ -57,6 +60,7 @@ export class ArticlesService {
     private readonly tx: TransactionService,
     private readonly markdown: MarkdownRenderer,
     private readonly store: KeyValueStore,
+    private readonly outbox: OutboxService,
     @InjectQueue(QueueName.Blog)
     private readonly queue: Queue<BlogJobPayloads[BlogJob], void, BlogJob>,
   ) {}
@@ -127,6 +131,7 @@ export class ArticlesService {
         ...publication(input),
       });
       await this.writes.setTags(manager, article.id, uniqueTags(input.tagList));
+      if (article.status === 'published') await this.announce(manager, article);
       return article;
     });
     await this.store.del(TAGS_CACHE_KEY);
@@ -163,6 +168,9 @@ export class ArticlesService {
       }
       if (next.slug) await this.writes.recordOldSlug(manager, article.id, article.slug);
       if (tagList) await this.writes.setTags(manager, article.id, uniqueTags(tagList));
+      if (state?.status === 'published' && article.status !== 'published') {
+        await this.announce(manager, article);
+      }
       return { ...article, ...next, slug: next.slug ?? article.slug };
     });
     if (changes.tagList || changes.status || changes.publishAt)
@@ -258,6 +266,25 @@ export class ArticlesService {
     const ids = await this.writes.publishAllDue();
     if (ids.length) await this.store.del(TAGS_CACHE_KEY);
     return ids.length;
+  }
+
+  /** `blog.articlePublished`, in the transaction that published the article. */
+  private async announce(
+    manager: EntityManager,
+    article: Pick<Article, 'id' | 'authorId'>,
+  ): Promise<void> {
+    const event: ArticlePublishedEvent = { articleId: article.id, authorId: article.authorId };
+    await this.outbox.add(manager, BlogEvent.ArticlePublished, { ...event });
+  }
+
+  /** Title, slug and author of an article, for notifications; `undefined` if gone or unpublished. */
+  async summary(
+    articleId: string,
+  ): Promise<{ title: string; slug: string; authorId: string } | undefined> {
+    const article = await this.writes.findById(articleId);
+    return article && article.status === 'published'
+      ? { title: article.title, slug: article.slug, authorId: article.authorId }
+      : undefined;
   }
 
   /** The article, if `editor` wrote it or holds the moderation permission. */

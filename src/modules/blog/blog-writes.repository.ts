@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
+import { OUTBOX_CHANNEL } from '@/core/outbox/outbox.service';
+import { BlogEvent } from './blog.events';
 import { Article } from './entities/article.entity';
 import { Comment } from './entities/comment.entity';
 
@@ -21,6 +23,10 @@ export class BlogWritesRepository {
 
   private m(manager?: EntityManager): EntityManager {
     return manager ?? this.dataSource.manager;
+  }
+
+  findById(id: string): Promise<Article | null> {
+    return this.dataSource.manager.findOneBy(Article, { id });
   }
 
   findBySlug(slug: string, manager?: EntityManager): Promise<Article | null> {
@@ -84,22 +90,45 @@ export class BlogWritesRepository {
    * rescheduled or unscheduled article ignores the stale job). Idempotent.
    */
   async publishIfDue(articleId: string, publishAt: Date): Promise<boolean> {
-    const [, affected] = await this.dataSource.query<[unknown, number]>(
-      `UPDATE articles SET status = 'published', published_at = now(), publish_at = NULL,
-              version = version + 1, updated_at = now()
-       WHERE id = $1 AND status = 'scheduled' AND publish_at = $2 AND publish_at <= now() + interval '1 second'`,
-      [articleId, publishAt],
+    return (
+      (
+        await this.publishWhere(
+          `id = $1 AND status = 'scheduled' AND publish_at = $2 AND publish_at <= now() + interval '1 second'`,
+          [articleId, publishAt],
+        )
+      ).length > 0
     );
-    return affected > 0;
   }
 
   /** Publishes every scheduled article that is due (the sweep behind the delayed jobs). */
-  async publishAllDue(): Promise<string[]> {
-    const [rows] = await this.dataSource.query<[{ id: string }[], number]>(
-      `UPDATE articles SET status = 'published', published_at = now(), publish_at = NULL,
-              version = version + 1, updated_at = now()
-       WHERE status = 'scheduled' AND publish_at <= now() RETURNING id`,
+  publishAllDue(): Promise<string[]> {
+    return this.publishWhere(`status = 'scheduled' AND publish_at <= now()`, []);
+  }
+
+  /**
+   * One statement: publish the matching articles and write their `blog.articlePublished`
+   * outbox messages, so a publication is never without its announcement (or the reverse).
+   */
+  private async publishWhere(condition: string, params: unknown[]): Promise<string[]> {
+    const rows = await this.dataSource.query<{ id: string }[]>(
+      `WITH published AS (
+         UPDATE articles SET status = 'published', published_at = now(), publish_at = NULL,
+                version = version + 1, updated_at = now()
+         WHERE ${condition}
+         RETURNING id, author_id
+       ), announced AS (
+         INSERT INTO outbox (topic, payload)
+         SELECT '${BlogEvent.ArticlePublished}', jsonb_build_object('articleId', id, 'authorId', author_id)
+         FROM published
+       )
+       SELECT id FROM published`,
+      params,
     );
+    if (rows.length)
+      await this.dataSource.query('SELECT pg_notify($1, $2)', [
+        OUTBOX_CHANNEL,
+        BlogEvent.ArticlePublished,
+      ]);
     return rows.map((r) => r.id);
   }
 

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { OnEvent } from '@nestjs/event-emitter';
+import { BlogEvent, type ArticlePublishedEvent } from '@/modules/blog';
 import { UserEvent, type UserRegisteredEvent } from '@/modules/users';
 import { NotificationsService } from './notifications.service';
 
@@ -15,5 +16,11 @@ export class NotificationsListener {
   @OnEvent(UserEvent.Registered, { promisify: true, suppressErrors: false })
   async onUserRegistered(event: UserRegisteredEvent): Promise<void> {
     await this.notifications.enqueueWelcome(event.userId);
+  }
+
+  /** Fan-out to the author's followers, one job each. */
+  @OnEvent(BlogEvent.ArticlePublished, { promisify: true, suppressErrors: false })
+  async onArticlePublished(event: ArticlePublishedEvent): Promise<void> {
+    await this.notifications.enqueueArticlePublished(event.articleId, event.authorId);
   }
 }

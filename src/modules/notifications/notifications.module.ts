@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { BlogModule } from '@/modules/blog';
 import { UsersModule } from '@/modules/users';
 import { MailDelivery } from './entities/mail-delivery.entity';
 import { MailDeliveriesRepository } from './mail-deliveries.repository';
@@ -7,7 +8,7 @@ import { NotificationsListener } from './notifications.listener';
 import { NotificationsService } from './notifications.service';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([MailDelivery]), UsersModule],
+  imports: [TypeOrmModule.forFeature([MailDelivery]), UsersModule, BlogModule],
   providers: [NotificationsService, NotificationsListener, MailDeliveriesRepository],
   exports: [NotificationsService],
 })

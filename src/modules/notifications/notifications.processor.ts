@@ -27,6 +27,11 @@ export class NotificationsProcessor extends WorkerHost {
         if (outcome !== 'sent') this.logger.debug(`welcome mail for ${userId}: ${outcome}`);
         return;
       }
+      case MailJob.ArticlePublished: {
+        const { articleId, followerId } = (job as MailJobOf<MailJob.ArticlePublished>).data;
+        await this.notifications.sendArticlePublished(articleId, followerId);
+        return;
+      }
       default: {
         const unknown: never = job.name;
         throw new Error(`no handler for mail job ${String(unknown)}`);

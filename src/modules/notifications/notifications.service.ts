@@ -4,6 +4,7 @@ import type { Queue } from 'bullmq';
 import { MailService } from '@/core/mail/mail.service';
 import { TransactionService } from '@/core/database/transaction.service';
 import { MailJob, QueueName, type MailJobPayloads } from '@/core/queue/queue.constants';
+import { ArticlesService } from '@/modules/blog';
 import { UsersService, UserNotFoundError } from '@/modules/users';
 import { MailDeliveriesRepository } from './mail-deliveries.repository';
 
@@ -19,12 +20,50 @@ export class NotificationsService {
     private readonly mail: MailService,
     private readonly deliveries: MailDeliveriesRepository,
     private readonly tx: TransactionService,
+    private readonly articles: ArticlesService,
   ) {}
 
   /** Enqueues the welcome mail; the job id makes a second enqueue for one user a no-op. */
   async enqueueWelcome(userId: string): Promise<void> {
     const payload: MailJobPayloads[MailJob.Welcome] = { userId };
     await this.queue.add(MailJob.Welcome, payload, { jobId: `welcome-${userId}` });
+  }
+
+  /** One mail job per follower of the author (deterministic ids: redelivery is a no-op). */
+  async enqueueArticlePublished(articleId: string, authorId: string): Promise<number> {
+    const followers = await this.users.followerIds(authorId);
+    await this.queue.addBulk(
+      followers.map((followerId) => ({
+        name: MailJob.ArticlePublished,
+        data: { articleId, followerId } satisfies MailJobPayloads[MailJob.ArticlePublished],
+        opts: { jobId: `article-published-${articleId}-${followerId}` },
+      })),
+    );
+    return followers.length;
+  }
+
+  /** Tells one follower about a new article, at most once. */
+  async sendArticlePublished(
+    articleId: string,
+    followerId: string,
+  ): Promise<'sent' | 'already-sent' | 'gone'> {
+    const [article, follower] = await Promise.all([
+      this.articles.summary(articleId),
+      this.users.getById(followerId).catch(() => undefined),
+    ]);
+    if (!article || !follower) return 'gone';
+    const author = await this.users.getById(article.authorId);
+    return this.deliverOnce(
+      `article-published:${articleId}:${followerId}`,
+      follower.email,
+      'article-published',
+      {
+        username: follower.username,
+        author: author.username,
+        title: article.title,
+        slug: article.slug,
+      },
+    );
   }
 
   /**
@@ -40,20 +79,28 @@ export class NotificationsService {
       if (error instanceof UserNotFoundError) return 'user-gone';
       throw error;
     }
+    return this.deliverOnce(`welcome:${userId}`, user.email, 'welcome', {
+      username: user.username,
+    });
+  }
+
+  /**
+   * Sends one logical mail at most once, however often its job runs: the delivery row is locked
+   * while sending. A crash between the SMTP accept and the commit is the one window where a retry
+   * can send twice (SMTP offers no idempotency key).
+   */
+  private deliverOnce(
+    key: string,
+    to: string,
+    template: string,
+    context: Record<string, unknown>,
+  ): Promise<'sent' | 'already-sent'> {
     return this.tx.run(async ({ manager }) => {
-      const delivery = await this.deliveries.claim(manager, {
-        key: `welcome:${userId}`,
-        template: 'welcome',
-        recipient: user.email,
-      });
+      const delivery = await this.deliveries.claim(manager, { key, template, recipient: to });
       if (delivery.status === 'sent') return 'already-sent' as const;
-      const messageId = await this.mail.send({
-        to: user.email,
-        template: 'welcome',
-        context: { username: user.username },
-      });
+      const messageId = await this.mail.send({ to, template, context });
       await this.deliveries.markSent(manager, delivery.id, messageId);
-      this.logger.log(`welcome mail sent to user ${userId}`);
+      this.logger.log(`${template} mail sent (${key})`);
       return 'sent' as const;
     });
   }

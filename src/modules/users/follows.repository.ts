@@ -22,6 +22,16 @@ export class FollowsRepository {
     await this.repo.delete({ followerId, followeeId });
   }
 
+  /** Who follows `userId` (bounded; fan-out beyond this needs paging through the queue). */
+  async followerIds(userId: string, limit = 10_000): Promise<string[]> {
+    const rows = await this.repo.find({
+      select: { followerId: true },
+      where: { followeeId: userId },
+      take: limit,
+    });
+    return rows.map((r) => r.followerId);
+  }
+
   async isFollowing(followerId: string, followeeId: string): Promise<boolean> {
     return this.repo.existsBy({ followerId, followeeId });
   }

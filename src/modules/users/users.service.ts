@@ -77,6 +77,10 @@ export class UsersService {
     return { user, following };
   }
 
+  followerIds(userId: string): Promise<string[]> {
+    return this.follows.followerIds(userId);
+  }
+
   async follow(viewerId: string, username: string): Promise<User> {
     const user = await this.getByUsername(username);
     if (user.id === viewerId) throw new CannotFollowSelfError();
