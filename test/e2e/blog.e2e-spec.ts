@@ -155,6 +155,38 @@ describe('Blog — RealWorld articles, comments, favorites, tags, feed (e2e)', (
       expect(now.article.body).toBe('first edit');
     });
 
+    it('should keep a revision per save: who changed what, visible to the author only', async () => {
+      const article = await create(jake, { title: 'Revised', body: 'v1', tagList: ['x'] });
+      await t
+        .http()
+        .put(`/api/v1/articles/${article.slug}`)
+        .set(as(jake))
+        .send({ article: { body: 'v2', tagList: ['x', 'y'] } })
+        .expect(200);
+      const res = await t
+        .http()
+        .get(`/api/v1/articles/${article.slug}/revisions`)
+        .set(as(jake))
+        .expect(200);
+      const { revisions } = res.body as {
+        revisions: {
+          version: number;
+          changedFields: string[];
+          body: string;
+          tagList: string[];
+          editor: string;
+        }[];
+      };
+      expect(
+        revisions.map((r) => [r.version, r.changedFields, r.body, r.tagList, r.editor]),
+      ).toEqual([
+        [2, ['body', 'tagList'], 'v2', ['x', 'y'], jake.username],
+        [1, ['created'], 'v1', ['x'], jake.username],
+      ]);
+      await t.http().get(`/api/v1/articles/${article.slug}/revisions`).set(as(jane)).expect(403);
+      await t.http().get(`/api/v1/articles/${article.slug}/revisions`).expect(401);
+    });
+
     it('should give repeated titles unique slugs', async () => {
       const [a, b] = [
         await create(jake, { title: 'Same title' }),

@@ -35,6 +35,7 @@ import {
   CreateArticleBody,
   FeedQuery,
   ListArticlesQuery,
+  RevisionListResponse,
   SearchArticlesQuery,
   TagsResponse,
   UpdateArticleBody,
@@ -160,6 +161,18 @@ export class ArticlesController {
   ): Promise<ArticleResponse> {
     const expected = expectedVersion(ifMatch);
     return withEtag(res, await this.articles.update(editor, slug, body.article, expected));
+  }
+
+  /** Every saved version, newest first: who changed what, and when (author or editor). */
+  @RequirePermissions(Permission.ArticlesWrite)
+  @Get(':slug/revisions')
+  @ApiOkResponse({ type: RevisionListResponse })
+  @ApiNotFoundResponse({ type: ErrorBody })
+  async listRevisions(
+    @Param('slug') slug: string,
+    @CurrentUser() editor: AuthUser,
+  ): Promise<RevisionListResponse> {
+    return { revisions: await this.articles.revisions(editor, slug) };
   }
 
   @RequirePermissions(Permission.ArticlesWrite)

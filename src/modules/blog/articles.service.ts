@@ -10,7 +10,7 @@ import type { EntityManager } from 'typeorm';
 import { BlogEvent, type ArticlePublishedEvent } from './blog.events';
 import { Permission, roleHasPermissions, type AuthUser } from '@/core/auth/permissions';
 import { ArticlesRepository, type ArticleRow } from './articles.repository';
-import { BlogWritesRepository, type CommentRow } from './blog-writes.repository';
+import { BlogWritesRepository, type CommentRow, type RevisionRow } from './blog-writes.repository';
 import {
   ArticleNotFoundError,
   CommentNotFoundError,
@@ -132,6 +132,7 @@ export class ArticlesService {
       });
       await this.writes.setTags(manager, article.id, uniqueTags(input.tagList));
       if (article.status === 'published') await this.announce(manager, article);
+      await this.writes.recordRevision(manager, article.id, author.id, ['created']);
       return article;
     });
     await this.store.del(TAGS_CACHE_KEY);
@@ -171,6 +172,10 @@ export class ArticlesService {
       if (state?.status === 'published' && article.status !== 'published') {
         await this.announce(manager, article);
       }
+      const changed = Object.keys(changes).filter(
+        (k) => changes[k as keyof ArticleInput] !== undefined,
+      );
+      await this.writes.recordRevision(manager, article.id, editor.id, changed.sort());
       return { ...article, ...next, slug: next.slug ?? article.slug };
     });
     if (changes.tagList || changes.status || changes.publishAt)
@@ -266,6 +271,12 @@ export class ArticlesService {
     const ids = await this.writes.publishAllDue();
     if (ids.length) await this.store.del(TAGS_CACHE_KEY);
     return ids.length;
+  }
+
+  /** Who changed what and when; for the author and moderators only. */
+  async revisions(editor: AuthUser, slug: string): Promise<RevisionRow[]> {
+    const article = await this.owned(editor, slug, Permission.ArticlesModerate);
+    return this.writes.listRevisions(article.id);
   }
 
   /** `blog.articlePublished`, in the transaction that published the article. */

@@ -8,6 +8,18 @@ import { Comment } from './entities/comment.entity';
 
 const ISO_MS = `'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'`;
 
+export interface RevisionRow {
+  version: number;
+  changedFields: string[];
+  title: string;
+  description: string;
+  body: string;
+  tagList: string[];
+  status: string;
+  editor: string | null;
+  createdAt: string;
+}
+
 export interface CommentRow {
   id: number;
   body: string;
@@ -130,6 +142,37 @@ export class BlogWritesRepository {
         BlogEvent.ArticlePublished,
       ]);
     return rows.map((r) => r.id);
+  }
+
+  /** Snapshots the article as it is now in `manager`'s transaction, as a revision. */
+  async recordRevision(
+    manager: EntityManager,
+    articleId: string,
+    editorId: string,
+    changedFields: readonly string[],
+  ): Promise<void> {
+    await manager.query(
+      `INSERT INTO article_revisions
+         (article_id, version, editor_id, changed_fields, title, description, body, tag_list, status)
+       SELECT a.id, a.version, $2, $3::text[], a.title, a.description, a.body,
+              coalesce((SELECT array_agg(t.name ORDER BY t.name) FROM article_tags at
+                        JOIN tags t ON t.id = at.tag_id WHERE at.article_id = a.id), '{}'),
+              a.status
+       FROM articles a WHERE a.id = $1`,
+      [articleId, editorId, changedFields],
+    );
+  }
+
+  /** An article's revisions, newest first, with the editor's username. */
+  listRevisions(articleId: string): Promise<RevisionRow[]> {
+    return this.dataSource.query<RevisionRow[]>(
+      `SELECT r.version, r.changed_fields AS "changedFields", r.title, r.description, r.body,
+              r.tag_list AS "tagList", r.status, u.username AS editor,
+              to_char(r.created_at AT TIME ZONE 'UTC', ${ISO_MS}) AS "createdAt"
+       FROM article_revisions r LEFT JOIN users u ON u.id = r.editor_id
+       WHERE r.article_id = $1 ORDER BY r.version DESC LIMIT 100`,
+      [articleId],
+    );
   }
 
   /** Keeps a replaced slug pointing at its article (slug history). */

@@ -10,6 +10,7 @@ import { FeedsController } from './feeds.controller';
 import { BlogResolver } from './blog.resolver';
 import { MarkdownRenderer } from './markdown.renderer';
 import { ArticleTag } from './entities/article-tag.entity';
+import { ArticleRevision } from './entities/article-revision.entity';
 import { ArticleSlug } from './entities/article-slug.entity';
 import { Article } from './entities/article.entity';
 import { Comment } from './entities/comment.entity';
@@ -19,7 +20,15 @@ import { Tag } from './entities/tag.entity';
 /** The RealWorld blog (issue 4); drafts, search, feeds and more build on this. */
 @Module({
   imports: [
-    TypeOrmModule.forFeature([Article, ArticleSlug, Tag, ArticleTag, Favorite, Comment]),
+    TypeOrmModule.forFeature([
+      Article,
+      ArticleSlug,
+      ArticleRevision,
+      Tag,
+      ArticleTag,
+      Favorite,
+      Comment,
+    ]),
     UsersModule,
   ],
   controllers: [ArticlesController, TagsController, FeedsController],

@@ -197,3 +197,39 @@ export class TagsResponse {
   @ApiProperty({ type: [String] })
   tags: string[];
 }
+
+export class RevisionDto {
+  @ApiProperty()
+  version: number;
+
+  /** `created`, or the fields this save changed. */
+  @ApiProperty({ type: [String] })
+  changedFields: string[];
+
+  @ApiProperty()
+  title: string;
+
+  @ApiProperty()
+  description: string;
+
+  @ApiProperty()
+  body: string;
+
+  @ApiProperty({ type: [String] })
+  tagList: string[];
+
+  @ApiProperty()
+  status: string;
+
+  /** Username of who saved it (null if that account was deleted). */
+  @ApiProperty({ type: String, nullable: true })
+  editor: string | null;
+
+  @ApiProperty({ format: 'date-time' })
+  createdAt: string;
+}
+
+export class RevisionListResponse {
+  @ApiProperty({ type: [RevisionDto] })
+  revisions: RevisionDto[];
+}
