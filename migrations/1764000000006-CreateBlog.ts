@@ -68,6 +68,7 @@ export class CreateBlog1764000000006 implements MigrationInterface {
         article_id uuid        NOT NULL,
         author_id  uuid        NOT NULL,
         body       text        NOT NULL,
+        hidden_at  timestamptz,
         created_at timestamptz NOT NULL DEFAULT now(),
         updated_at timestamptz NOT NULL DEFAULT now(),
         CONSTRAINT comments_article_id_fkey FOREIGN KEY (article_id) REFERENCES articles (id) ON DELETE CASCADE,

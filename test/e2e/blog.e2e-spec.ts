@@ -2,7 +2,8 @@ import type { INestApplicationContext } from '@nestjs/common';
 import { MailService } from '@/core/mail/mail.service';
 import { OutboxRelay } from '@/core/outbox/outbox.relay';
 import { BlogPublishingSweep } from '@/modules/blog';
-import { registerUser, type RegisteredUser } from '../factories/user.factory';
+import { Role } from '@/core/auth/permissions';
+import { createUserWithRole, registerUser, type RegisteredUser } from '../factories/user.factory';
 import { createTestApp, type TestApp } from '../helpers/test-app';
 
 interface Author {
@@ -415,6 +416,65 @@ describe('Blog — RealWorld articles, comments, favorites, tags, feed (e2e)', (
       ).article;
       expect(unfav).toMatchObject({ favorited: false, favoritesCount: 0 });
       await t.http().post('/api/v1/articles/nope/favorite').set(as(jane)).expect(404);
+    });
+
+    it('should let readers report a comment and editors review reports and hide it', async () => {
+      const editor = await createUserWithRole(t, Role.Editor);
+      const article = await create(jake, { title: 'Moderated' });
+      const comment = (
+        (
+          await t
+            .http()
+            .post(`/api/v1/articles/${article.slug}/comments`)
+            .set(as(jane))
+            .send({ comment: { body: 'buy cheap watches' } })
+            .expect(200)
+        ).body as { comment: Comment }
+      ).comment;
+      const path = `/api/v1/articles/${article.slug}/comments/${comment.id}`;
+      await t.http().post(`${path}/report`).set(as(jake)).send({ reason: 'spam' }).expect(204);
+      await t
+        .http()
+        .post(`${path}/report`)
+        .set(as(jake))
+        .send({ reason: 'spam again' })
+        .expect(204); // once
+      await t.http().post(`${path}/report`).send({ reason: 'spam' }).expect(401);
+      await t.http().post(`${path}/report`).set(as(jake)).send({ reason: ' ' }).expect(422);
+
+      await t.http().get('/api/v1/admin/comment-reports').set(as(jake)).expect(403);
+      const editorAuth = { Authorization: `Token ${editor.token}` };
+      const { reports } = (
+        await t.http().get('/api/v1/admin/comment-reports').set(editorAuth).expect(200)
+      ).body as {
+        reports: { commentId: number; reason: string; reporter: string }[];
+      };
+      expect(reports.filter((r) => r.commentId === comment.id)).toEqual([
+        expect.objectContaining({ reason: 'spam', reporter: jake.username }),
+      ]);
+
+      await t.http().post(`${path}/hide`).set(as(jake)).expect(403);
+      await t.http().post(`${path}/hide`).set(editorAuth).expect(204);
+      const list = (await t.http().get(`/api/v1/articles/${article.slug}/comments`).expect(200))
+        .body as {
+        comments: Comment[];
+      };
+      expect(list.comments.map((c) => c.id)).not.toContain(comment.id);
+      const after = (
+        await t.http().get('/api/v1/admin/comment-reports').set(editorAuth).expect(200)
+      ).body as {
+        reports: { commentId: number }[];
+      };
+      expect(after.reports.map((r) => r.commentId)).not.toContain(comment.id);
+
+      // Editors may also unpublish anyone's article.
+      await t
+        .http()
+        .put(`/api/v1/articles/${article.slug}`)
+        .set(editorAuth)
+        .send({ article: { status: 'draft' } })
+        .expect(200);
+      await t.http().get(`/api/v1/articles/${article.slug}`).expect(404);
     });
 
     it('should add, list and delete comments; only their author may delete', async () => {

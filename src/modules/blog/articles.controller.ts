@@ -40,7 +40,13 @@ import {
   TagsResponse,
   UpdateArticleBody,
 } from './dto/article.dto';
-import { CommentListResponse, CommentResponse, CreateCommentBody } from './dto/comment.dto';
+import {
+  CommentListResponse,
+  CommentReportListResponse,
+  CommentResponse,
+  CreateCommentBody,
+  ReportCommentBody,
+} from './dto/comment.dto';
 
 const etagOf = (version: number) => `"v${version}"`;
 
@@ -231,6 +237,35 @@ export class ArticlesController {
     return { comment: await this.articles.addComment(author, slug, body.comment.body) };
   }
 
+  /** Moderators hide a comment from every list (the record stays). */
+  @RequirePermissions(Permission.CommentsModerate)
+  @Post(':slug/comments/:id/hide')
+  @HttpCode(204)
+  @ApiNoContentResponse()
+  @ApiNotFoundResponse({ type: ErrorBody })
+  async hideComment(
+    @Param('slug') slug: string,
+    @Param('id', new ParseIntPipe({ errorHttpStatusCode: 404 })) id: number,
+    @CurrentUser() moderator: AuthUser,
+  ): Promise<void> {
+    await this.articles.hideComment(moderator, slug, id);
+  }
+
+  /** Any signed-in reader may report a comment, once. */
+  @RequirePermissions(Permission.AccountSelf)
+  @Post(':slug/comments/:id/report')
+  @HttpCode(204)
+  @ApiNoContentResponse()
+  @ApiNotFoundResponse({ type: ErrorBody })
+  async reportComment(
+    @Param('slug') slug: string,
+    @Param('id', new ParseIntPipe({ errorHttpStatusCode: 404 })) id: number,
+    @Body() body: ReportCommentBody,
+    @CurrentUser() reader: AuthUser,
+  ): Promise<void> {
+    await this.articles.reportComment(reader, slug, id, body.reason);
+  }
+
   /** Only the comment's author (or a moderator) may delete it. */
   @RequirePermissions(Permission.CommentsWrite)
   @Delete(':slug/comments/:id')
@@ -243,6 +278,20 @@ export class ArticlesController {
     @CurrentUser() editor: AuthUser,
   ): Promise<void> {
     await this.articles.deleteComment(editor, slug, id);
+  }
+}
+
+/** Moderation queue: reported comments still visible, newest first. */
+@ApiTags('admin')
+@Controller({ path: 'admin/comment-reports', version: '1' })
+export class CommentReportsController {
+  constructor(private readonly articles: ArticlesService) {}
+
+  @RequirePermissions(Permission.CommentsModerate)
+  @Get()
+  @ApiOkResponse({ type: CommentReportListResponse })
+  async listCommentReports(@Query() page: FeedQuery): Promise<CommentReportListResponse> {
+    return { reports: await this.articles.reports(page) };
   }
 }
 

@@ -38,6 +38,8 @@ export interface ArticleCriteria {
    * unpublished states. A single-article read also shows the viewer's own drafts.
    */
   status?: 'published' | 'draft' | 'scheduled';
+  /** Single-article reads by someone allowed to edit it (a moderator): any status. */
+  anyStatus?: boolean;
   /** Full-text query (web search syntax); results by rank with a highlighted snippet. */
   search?: string;
   viewerId?: string;
@@ -85,6 +87,8 @@ export class ArticlesRepository {
     const viewerParam = p(c.viewerId ?? null);
     if (c.status && c.status !== 'published') {
       where.push(`a.status = ${p(c.status)} AND a.author_id = ${viewerParam}::uuid`);
+    } else if (c.slug !== undefined && c.anyStatus) {
+      // no visibility filter: the caller was authorized for this very article
     } else if (c.slug !== undefined) {
       where.push(`(a.status = 'published' OR a.author_id = ${viewerParam}::uuid)`);
     } else {

@@ -10,7 +10,12 @@ import type { EntityManager } from 'typeorm';
 import { BlogEvent, type ArticlePublishedEvent } from './blog.events';
 import { Permission, roleHasPermissions, type AuthUser } from '@/core/auth/permissions';
 import { ArticlesRepository, type ArticleRow } from './articles.repository';
-import { BlogWritesRepository, type CommentRow, type RevisionRow } from './blog-writes.repository';
+import {
+  BlogWritesRepository,
+  type CommentRow,
+  type ReportRow,
+  type RevisionRow,
+} from './blog-writes.repository';
 import {
   ArticleNotFoundError,
   CommentNotFoundError,
@@ -97,9 +102,10 @@ export class ArticlesService {
     return this.reads.findPage({ feedOf: viewerId, viewerId, withBody: false, ...page });
   }
 
-  async get(slug: string, viewerId?: string): Promise<ArticleRow> {
+  async get(slug: string, viewerId?: string, anyStatus = false): Promise<ArticleRow> {
     const { articles } = await this.reads.findPage({
       slug,
+      anyStatus,
       viewerId,
       withBody: true,
       limit: 1,
@@ -181,7 +187,8 @@ export class ArticlesService {
     if (changes.tagList || changes.status || changes.publishAt)
       await this.store.del(TAGS_CACHE_KEY);
     await this.schedule(updated);
-    return this.get(updated.slug, editor.id);
+    // The editor was authorized for this article: show it even if they just unpublished it.
+    return this.get(updated.slug, editor.id, true);
   }
 
   async delete(editor: AuthUser, slug: string): Promise<void> {
@@ -235,6 +242,30 @@ export class ArticlesService {
   }
 
   /** The article as `viewerId` may see it: unpublished ones exist for their author only. */
+  /** Moderators hide a comment: it disappears from every list (the row stays for the record). */
+  async hideComment(moderator: AuthUser, slug: string, id: number): Promise<void> {
+    const comment = await this.commentOf(slug, id, moderator.id);
+    await this.writes.hideComment(comment.id);
+  }
+
+  /** Any signed-in reader may report a comment once. */
+  async reportComment(reader: AuthUser, slug: string, id: number, reason: string): Promise<void> {
+    const comment = await this.commentOf(slug, id, reader.id);
+    await this.writes.reportComment(comment.id, reader.id, reason);
+  }
+
+  reports(page: { limit: number; offset: number }): Promise<ReportRow[]> {
+    return this.writes.listReports(page.limit, page.offset);
+  }
+
+  private async commentOf(slug: string, id: number, viewerId: string) {
+    const article = await this.find(slug, viewerId);
+    const comment = await this.writes.findComment(id);
+    if (!comment || comment.articleId !== article.id || comment.hiddenAt)
+      throw new CommentNotFoundError();
+    return comment;
+  }
+
   private async find(slug: string, viewerId?: string): Promise<Article> {
     const article = await this.writes.findBySlug(slug);
     if (!article || (article.status !== 'published' && article.authorId !== viewerId)) {

@@ -20,6 +20,17 @@ export interface RevisionRow {
   createdAt: string;
 }
 
+export interface ReportRow {
+  id: number;
+  reason: string;
+  reporter: string;
+  commentId: number;
+  commentBody: string;
+  commentAuthor: string;
+  articleSlug: string;
+  createdAt: string;
+}
+
 export interface CommentRow {
   id: number;
   body: string;
@@ -257,6 +268,38 @@ export class BlogWritesRepository {
     return this.dataSource.manager.findOneBy(Comment, { id });
   }
 
+  async hideComment(id: number): Promise<void> {
+    await this.dataSource.query(
+      'UPDATE comments SET hidden_at = now() WHERE id = $1 AND hidden_at IS NULL',
+      [id],
+    );
+  }
+
+  /** Idempotent per reader and comment. */
+  async reportComment(commentId: number, reporterId: string, reason: string): Promise<void> {
+    await this.dataSource.query(
+      `INSERT INTO comment_reports (comment_id, reporter_id, reason) VALUES ($1, $2, $3)
+       ON CONFLICT (comment_id, reporter_id) DO NOTHING`,
+      [commentId, reporterId, reason],
+    );
+  }
+
+  /** Reports of still-visible comments, newest first, with enough context to act on. */
+  listReports(limit: number, offset: number): Promise<ReportRow[]> {
+    return this.dataSource.query<ReportRow[]>(
+      `SELECT r.id, r.reason, ru.username AS reporter, c.id AS "commentId", c.body AS "commentBody",
+              cu.username AS "commentAuthor", a.slug AS "articleSlug",
+              to_char(r.created_at AT TIME ZONE 'UTC', ${ISO_MS}) AS "createdAt"
+       FROM comment_reports r
+       JOIN comments c ON c.id = r.comment_id AND c.hidden_at IS NULL
+       JOIN articles a ON a.id = c.article_id
+       JOIN users ru ON ru.id = r.reporter_id
+       JOIN users cu ON cu.id = c.author_id
+       ORDER BY r.created_at DESC, r.id DESC LIMIT $1 OFFSET $2`,
+      [limit, offset],
+    );
+  }
+
   async deleteComment(id: number): Promise<void> {
     await this.dataSource.manager.delete(Comment, { id });
   }
@@ -277,7 +320,7 @@ export class BlogWritesRepository {
                                      WHERE f.followee_id = c.author_id AND f.follower_id = $2::uuid)
               ) AS author
        FROM comments c JOIN users u ON u.id = c.author_id
-       WHERE c.article_id = $1 AND ($3::int IS NULL OR c.id = $3::int)
+       WHERE c.article_id = $1 AND c.hidden_at IS NULL AND ($3::int IS NULL OR c.id = $3::int)
        ORDER BY c.created_at, c.id
        LIMIT 500`,
       [articleId, viewerId ?? null, commentId ?? null],

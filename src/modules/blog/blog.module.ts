@@ -1,6 +1,10 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { ArticlesController, TagsController } from './articles.controller';
+import {
+  ArticlesController,
+  CommentReportsController,
+  TagsController,
+} from './articles.controller';
 import { ArticlesRepository } from './articles.repository';
 import { ArticlesService } from './articles.service';
 import { BlogSeeder } from './blog.seed';
@@ -13,6 +17,7 @@ import { ArticleTag } from './entities/article-tag.entity';
 import { ArticleRevision } from './entities/article-revision.entity';
 import { ArticleSlug } from './entities/article-slug.entity';
 import { Article } from './entities/article.entity';
+import { CommentReport } from './entities/comment-report.entity';
 import { Comment } from './entities/comment.entity';
 import { Favorite } from './entities/favorite.entity';
 import { Tag } from './entities/tag.entity';
@@ -28,10 +33,11 @@ import { Tag } from './entities/tag.entity';
       ArticleTag,
       Favorite,
       Comment,
+      CommentReport,
     ]),
     UsersModule,
   ],
-  controllers: [ArticlesController, TagsController, FeedsController],
+  controllers: [ArticlesController, TagsController, FeedsController, CommentReportsController],
   providers: [
     ArticlesService,
     ArticlesRepository,

@@ -1,4 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
+import { IsString, Matches, MaxLength } from 'class-validator';
 import { Envelope } from '@/core/http/validation';
 import { ArticleFieldRules } from './article-fields';
 import { ArticleAuthorDto } from './article.dto';
@@ -40,4 +41,43 @@ export class CommentResponse {
 export class CommentListResponse {
   @ApiProperty({ type: [CommentDto] })
   comments: CommentDto[];
+}
+
+export class ReportCommentBody {
+  @ApiProperty({ example: 'spam' })
+  @IsString()
+  @Matches(/\S/, { message: 'must not be blank' })
+  @MaxLength(500)
+  reason: string;
+}
+
+export class CommentReportDto {
+  @ApiProperty()
+  id: number;
+
+  @ApiProperty()
+  reason: string;
+
+  @ApiProperty()
+  reporter: string;
+
+  @ApiProperty()
+  commentId: number;
+
+  @ApiProperty()
+  commentBody: string;
+
+  @ApiProperty()
+  commentAuthor: string;
+
+  @ApiProperty()
+  articleSlug: string;
+
+  @ApiProperty({ format: 'date-time' })
+  createdAt: string;
+}
+
+export class CommentReportListResponse {
+  @ApiProperty({ type: [CommentReportDto] })
+  reports: CommentReportDto[];
 }

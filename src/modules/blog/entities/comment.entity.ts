@@ -26,6 +26,10 @@ export class Comment {
   @Column({ type: 'text' })
   body: string;
 
+  /** Set by a moderator: the comment disappears from every list. */
+  @Column({ type: 'timestamptz', nullable: true })
+  hiddenAt: Date | null;
+
   @CreateDateColumn({ type: 'timestamptz' })
   createdAt: Date;
 
