@@ -753,5 +753,52 @@ describe('Blog — scheduled publishing with a real worker (e2e)', () => {
         .sort(),
     ).toEqual(fans.map((f) => f.email).sort());
     expect(mailsAbout().some((m) => m.to === stranger.email)).toBe(false);
+
+    // The same event leaves one in-app notification per follower, nothing for the stranger.
+    interface Inbox {
+      notifications: { id: string; type: string; payload: { slug: string }; read: boolean }[];
+      unreadCount: number;
+      nextCursor: string | null;
+    }
+    const inboxOf = async (u: RegisteredUser, query = '') =>
+      (
+        await t
+          .http()
+          .get(`/api/v1/notifications${query}`)
+          .set('Authorization', `Token ${u.token}`)
+          .expect(200)
+      ).body as Inbox;
+    const fanInbox = await inboxOf(fans[0]);
+    expect(fanInbox.unreadCount).toBe(1);
+    expect(fanInbox.notifications).toEqual([
+      expect.objectContaining({
+        type: 'article-published',
+        read: false,
+        payload: expect.objectContaining({ slug: draft.slug }),
+      }),
+    ]);
+    expect((await inboxOf(stranger)).notifications).toEqual([]);
+    await t
+      .http()
+      .post(`/api/v1/notifications/${fanInbox.notifications[0].id}/read`)
+      .set('Authorization', `Token ${fans[0].token}`)
+      .expect(204);
+    expect((await inboxOf(fans[0])).unreadCount).toBe(0);
+    await t
+      .http()
+      .post('/api/v1/notifications/read-all')
+      .set('Authorization', `Token ${fans[1].token}`)
+      .expect(204);
+    expect((await inboxOf(fans[1])).unreadCount).toBe(0);
+    // Keyset pages: a full page gives a cursor to the older ones; a bad cursor is a 422.
+    const firstPage = await inboxOf(fans[0], '?limit=1');
+    expect(firstPage.nextCursor).toEqual(expect.any(String));
+    const cursor = firstPage.nextCursor ?? '';
+    expect((await inboxOf(fans[0], `?limit=1&cursor=${cursor}`)).notifications).toEqual([]);
+    await t
+      .http()
+      .get('/api/v1/notifications?cursor=bm9wZQ')
+      .set('Authorization', `Token ${fans[0].token}`)
+      .expect(422);
   });
 });

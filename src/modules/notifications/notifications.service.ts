@@ -6,6 +6,7 @@ import { TransactionService } from '@/core/database/transaction.service';
 import { MailJob, QueueName, type MailJobPayloads } from '@/core/queue/queue.constants';
 import { ArticlesService } from '@/modules/blog';
 import { UsersService, UserNotFoundError } from '@/modules/users';
+import { InboxRepository } from './inbox.repository';
 import { MailDeliveriesRepository } from './mail-deliveries.repository';
 
 export type MailQueue = Queue<MailJobPayloads[MailJob], void, MailJob>;
@@ -21,6 +22,7 @@ export class NotificationsService {
     private readonly deliveries: MailDeliveriesRepository,
     private readonly tx: TransactionService,
     private readonly articles: ArticlesService,
+    private readonly inbox: InboxRepository,
   ) {}
 
   /** Enqueues the welcome mail; the job id makes a second enqueue for one user a no-op. */
@@ -29,9 +31,20 @@ export class NotificationsService {
     await this.queue.add(MailJob.Welcome, payload, { jobId: `welcome-${userId}` });
   }
 
-  /** One mail job per follower of the author (deterministic ids: redelivery is a no-op). */
+  /**
+   * Followers of the author get an in-app notification and a mail job each (both idempotent:
+   * a unique key per recipient and subject, a deterministic job id).
+   */
   async enqueueArticlePublished(articleId: string, authorId: string): Promise<number> {
     const followers = await this.users.followerIds(authorId);
+    const article = await this.articles.summary(articleId);
+    if (!article) return 0;
+    const author = await this.users.getById(authorId);
+    await this.inbox.addForUsers(followers, 'article-published', articleId, {
+      title: article.title,
+      slug: article.slug,
+      author: author.username,
+    });
     await this.queue.addBulk(
       followers.map((followerId) => ({
         name: MailJob.ArticlePublished,
