@@ -2,6 +2,8 @@ import 'reflect-metadata';
 import { createServer } from 'node:http';
 import { Logger } from '@nestjs/common';
 import { createWorker } from './app.factory';
+import { extractAccessToken } from './core/auth/access-token.service';
+import { sameSecret } from './core/security/same-secret';
 import { loadConfigOrExit, prepareRuntime, runMain } from './bootstrap';
 import { loadDotenv } from './core/env';
 import { onShutdown } from './core/lifecycle';
@@ -40,7 +42,8 @@ async function main(): Promise<void> {
     }
     if (path === '/metrics') {
       const token = config.http.metricsToken;
-      if (token && req.headers.authorization !== `Bearer ${token}`) {
+      const given = extractAccessToken(req.headers.authorization);
+      if (token && (!given || !sameSecret(given, token))) {
         return reply(401, 'application/json', '{"status":"metrics token required"}');
       }
       metrics

@@ -4,11 +4,15 @@ import {
   type ArgumentMetadata,
   type ValidationError,
 } from '@nestjs/common';
-import { Type } from 'class-transformer';
+import { Transform, Type } from 'class-transformer';
 import { IsDefined, IsObject, ValidateNested } from 'class-validator';
 import { DomainError, ErrorKind, ValidationFailedError, type ErrorDetails } from './domain-error';
 
 const ENVELOPE = 'stoa:envelope';
+
+/** Trims surrounding whitespace from a string input before it is validated. */
+export const Trim = () =>
+  Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value));
 
 /**
  * Marks the property of a wrapped body (`{ "user": { … } }`, as RealWorld requires) so that

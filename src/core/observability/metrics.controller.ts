@@ -1,19 +1,13 @@
 import { SkipThrottle } from '@nestjs/throttler';
 import { Controller, Get, Header, Inject, Req, VERSION_NEUTRAL } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
-import { timingSafeEqual } from 'node:crypto';
 import type { Request } from 'express';
 import { httpConfig, type HttpConfig } from '@/config';
 import { Public } from '@/core/auth/auth.decorators';
 import { UnauthenticatedError } from '@/core/auth/auth.errors';
 import { extractAccessToken } from '@/core/auth/access-token.service';
+import { sameSecret } from '@/core/security/same-secret';
 import { MetricsService } from './metrics.service';
-
-function sameSecret(a: string, b: string): boolean {
-  const x = Buffer.from(a);
-  const y = Buffer.from(b);
-  return x.length === y.length && timingSafeEqual(x, y);
-}
 
 /** Prometheus scrape endpoint, outside `/api`. With `METRICS_TOKEN` set it needs that bearer. */
 @ApiExcludeController()

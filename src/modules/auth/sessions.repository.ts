@@ -55,13 +55,6 @@ export class SessionsRepository {
       .getOne();
   }
 
-  countActive(id: string): Promise<number> {
-    return this.repo
-      .createQueryBuilder('s')
-      .where('s.id = :id AND s.revoked_at IS NULL AND s.expires_at > now()', { id })
-      .getCount();
-  }
-
   listActive(userId: string): Promise<Session[]> {
     return this.repo
       .createQueryBuilder('s')

@@ -124,11 +124,6 @@ export class SessionsService {
     return user ? { id: user.id, role: user.role, sessionId } : undefined;
   }
 
-  /** Whether the session exists, is not revoked and has not expired. */
-  async isActive(sessionId: string): Promise<boolean> {
-    return (await this.sessions.countActive(sessionId)) > 0;
-  }
-
   list(userId: string): Promise<Session[]> {
     return this.sessions.listActive(userId);
   }

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
+import { isoTimestamp } from '@/core/database/sql';
 
 /** One article as every RealWorld response shows it, relative to a viewer. */
 export interface ArticleRow {
@@ -47,8 +48,6 @@ export interface ArticleCriteria {
   limit: number;
   offset: number;
 }
-
-const ISO_MS = `'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'`;
 
 /** Control characters as highlight markers, so the snippet can be escaped before marking up. */
 const MARK_START = '\u0001';
@@ -128,9 +127,9 @@ export class ArticlesRepository {
       ), rows AS (
         SELECT
           a.id, a.slug, a.title, a.description, a.status,
-          to_char(a.publish_at AT TIME ZONE 'UTC', ${ISO_MS}) AS "publishAt", ${c.withBody ? 'a.body, a.body_html AS "bodyHtml", a.version,' : ''}
-          to_char(a.created_at AT TIME ZONE 'UTC', ${ISO_MS}) AS "createdAt",
-          to_char(a.updated_at AT TIME ZONE 'UTC', ${ISO_MS}) AS "updatedAt",
+          ${isoTimestamp('a.publish_at')} AS "publishAt", ${c.withBody ? 'a.body, a.body_html AS "bodyHtml", a.version,' : ''}
+          ${isoTimestamp('a.created_at')} AS "createdAt",
+          ${isoTimestamp('a.updated_at')} AS "updatedAt",
           coalesce((SELECT array_agg(t.name ORDER BY t.name) FROM article_tags at
                     JOIN tags t ON t.id = at.tag_id WHERE at.article_id = a.id), '{}') AS "tagList",
           (SELECT count(*) FROM favorites f WHERE f.article_id = a.id)::int AS "favoritesCount",

@@ -5,8 +5,7 @@ import { OUTBOX_CHANNEL } from '@/core/outbox/outbox.service';
 import { BlogEvent } from './blog.events';
 import { Article } from './entities/article.entity';
 import { Comment } from './entities/comment.entity';
-
-const ISO_MS = `'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'`;
+import { isoTimestamp } from '@/core/database/sql';
 
 export interface RevisionRow {
   version: number;
@@ -179,7 +178,7 @@ export class BlogWritesRepository {
     return this.dataSource.query<RevisionRow[]>(
       `SELECT r.version, r.changed_fields AS "changedFields", r.title, r.description, r.body,
               r.tag_list AS "tagList", r.status, u.username AS editor,
-              to_char(r.created_at AT TIME ZONE 'UTC', ${ISO_MS}) AS "createdAt"
+              ${isoTimestamp('r.created_at')} AS "createdAt"
        FROM article_revisions r LEFT JOIN users u ON u.id = r.editor_id
        WHERE r.article_id = $1 ORDER BY r.version DESC LIMIT 100`,
       [articleId],
@@ -228,7 +227,7 @@ export class BlogWritesRepository {
 
   async sitemapEntries(limit: number): Promise<{ slug: string; updatedAt: string }[]> {
     return this.dataSource.query(
-      `SELECT slug, to_char(updated_at AT TIME ZONE 'UTC', ${ISO_MS}) AS "updatedAt"
+      `SELECT slug, ${isoTimestamp('updated_at')} AS "updatedAt"
        FROM articles WHERE status = 'published' ORDER BY updated_at DESC LIMIT $1`,
       [limit],
     );
@@ -289,7 +288,7 @@ export class BlogWritesRepository {
     return this.dataSource.query<ReportRow[]>(
       `SELECT r.id, r.reason, ru.username AS reporter, c.id AS "commentId", c.body AS "commentBody",
               cu.username AS "commentAuthor", a.slug AS "articleSlug",
-              to_char(r.created_at AT TIME ZONE 'UTC', ${ISO_MS}) AS "createdAt"
+              ${isoTimestamp('r.created_at')} AS "createdAt"
        FROM comment_reports r
        JOIN comments c ON c.id = r.comment_id AND c.hidden_at IS NULL
        JOIN articles a ON a.id = c.article_id
@@ -312,8 +311,8 @@ export class BlogWritesRepository {
   ): Promise<CommentRow[]> {
     return this.dataSource.query<CommentRow[]>(
       `SELECT c.id, c.body,
-              to_char(c.created_at AT TIME ZONE 'UTC', ${ISO_MS}) AS "createdAt",
-              to_char(c.updated_at AT TIME ZONE 'UTC', ${ISO_MS}) AS "updatedAt",
+              ${isoTimestamp('c.created_at')} AS "createdAt",
+              ${isoTimestamp('c.updated_at')} AS "updatedAt",
               json_build_object(
                 'username', u.username, 'bio', u.bio, 'image', u.image,
                 'following', EXISTS (SELECT 1 FROM follows f

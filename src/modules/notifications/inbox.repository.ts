@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { isoTimestamp } from '@/core/database/sql';
 
 export interface InboxRow {
   id: string;
@@ -9,8 +10,6 @@ export interface InboxRow {
   read: boolean;
   createdAt: string;
 }
-
-const ISO_MS = `'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'`;
 
 @Injectable()
 export class InboxRepository {
@@ -36,7 +35,7 @@ export class InboxRepository {
   page(userId: string, limit: number, beforeId?: string): Promise<InboxRow[]> {
     return this.dataSource.query<InboxRow[]>(
       `SELECT id::text, type, payload, read_at IS NOT NULL AS read,
-              to_char(created_at AT TIME ZONE 'UTC', ${ISO_MS}) AS "createdAt"
+              ${isoTimestamp('created_at')} AS "createdAt"
        FROM notifications
        WHERE user_id = $1 AND ($2::bigint IS NULL OR id < $2::bigint)
        ORDER BY id DESC LIMIT $3`,

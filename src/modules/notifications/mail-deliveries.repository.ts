@@ -34,8 +34,4 @@ export class MailDeliveriesRepository {
       .where('id = :id', { id })
       .execute();
   }
-
-  countSent(key: string, manager: EntityManager): Promise<number> {
-    return manager.getRepository(MailDelivery).countBy({ key, status: 'sent' });
-  }
 }

@@ -1,15 +1,11 @@
 import { applyDecorators } from '@nestjs/common';
-import { Transform } from 'class-transformer';
+import { Trim } from '@/core/http/validation';
 import { ArrayMaxSize, IsArray, IsNotEmpty, IsString, Matches, MaxLength } from 'class-validator';
-
-const trim = Transform(({ value }: { value: unknown }) =>
-  typeof value === 'string' ? value.trim() : value,
-);
 
 /** One set of article field rules for REST bodies and GraphQL inputs alike. */
 export const ArticleFieldRules = {
-  title: () => applyDecorators(trim, IsString(), IsNotEmpty(), MaxLength(200)),
-  description: () => applyDecorators(trim, IsString(), IsNotEmpty(), MaxLength(500)),
+  title: () => applyDecorators(Trim(), IsString(), IsNotEmpty(), MaxLength(200)),
+  description: () => applyDecorators(Trim(), IsString(), IsNotEmpty(), MaxLength(500)),
   body: () => applyDecorators(IsString(), IsNotEmpty(), MaxLength(100_000)),
   tagList: () =>
     applyDecorators(

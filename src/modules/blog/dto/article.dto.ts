@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
 import { IsISO8601, IsIn, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 import { OffsetPaginationQuery } from '@/core/http/pagination.dto';
 import { Envelope } from '@/core/http/validation';
@@ -41,37 +41,8 @@ export class CreateArticleBody {
   article: CreateArticleFields;
 }
 
-export class UpdateArticleFields {
-  @ApiPropertyOptional()
-  @IsOptional()
-  @ArticleFieldRules.title()
-  title?: string;
-
-  @ApiPropertyOptional()
-  @IsOptional()
-  @ArticleFieldRules.description()
-  description?: string;
-
-  @ApiPropertyOptional()
-  @IsOptional()
-  @ArticleFieldRules.body()
-  body?: string;
-
-  @ApiPropertyOptional({ type: [String] })
-  @IsOptional()
-  @ArticleFieldRules.tagList()
-  tagList?: string[];
-
-  @ApiPropertyOptional({ enum: ['draft', 'published'] })
-  @IsOptional()
-  @IsIn(['draft', 'published'])
-  status?: 'draft' | 'published';
-
-  @ApiPropertyOptional({ format: 'date-time' })
-  @IsOptional()
-  @IsISO8601({ strict: true })
-  publishAt?: string;
-}
+/** Every field optional, same rules (PartialType keeps validators and OpenAPI metadata). */
+export class UpdateArticleFields extends PartialType(CreateArticleFields) {}
 
 export class UpdateArticleBody {
   @ApiProperty({ type: UpdateArticleFields })

@@ -1,4 +1,4 @@
-import { ArgsType, Field, InputType, Int, ObjectType } from '@nestjs/graphql';
+import { ArgsType, Field, InputType, Int, ObjectType, PartialType } from '@nestjs/graphql';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
 import { ArticleFieldRules } from './article-fields';
@@ -158,27 +158,7 @@ export class CreateArticleInput {
 }
 
 @InputType()
-export class UpdateArticleInput {
-  @Field(() => String, { nullable: true })
-  @IsOptional()
-  @ArticleFieldRules.title()
-  title?: string;
-
-  @Field(() => String, { nullable: true })
-  @IsOptional()
-  @ArticleFieldRules.description()
-  description?: string;
-
-  @Field(() => String, { nullable: true })
-  @IsOptional()
-  @ArticleFieldRules.body()
-  body?: string;
-
-  @Field(() => [String], { nullable: true })
-  @IsOptional()
-  @ArticleFieldRules.tagList()
-  tagList?: string[];
-}
+export class UpdateArticleInput extends PartialType(CreateArticleInput) {}
 
 @InputType()
 export class AddCommentInput {

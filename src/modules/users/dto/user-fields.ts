@@ -1,5 +1,5 @@
 import { applyDecorators } from '@nestjs/common';
-import { Transform } from 'class-transformer';
+import { Trim } from '@/core/http/validation';
 import {
   IsEmail,
   IsString,
@@ -10,16 +10,13 @@ import {
   ValidateIf,
 } from 'class-validator';
 
-const trim = Transform(({ value }: { value: unknown }) =>
-  typeof value === 'string' ? value.trim() : value,
-);
-
 /** Shared field rules, so register, update and GraphQL inputs can never drift apart. */
 export const UserFieldRules = {
-  email: () => applyDecorators(trim, IsEmail({}, { message: 'must be an email' }), MaxLength(254)),
+  email: () =>
+    applyDecorators(Trim(), IsEmail({}, { message: 'must be an email' }), MaxLength(254)),
   username: () =>
     applyDecorators(
-      trim,
+      Trim(),
       IsString(),
       MinLength(3),
       MaxLength(40),
