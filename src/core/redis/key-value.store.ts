@@ -12,6 +12,8 @@ export abstract class KeyValueStore {
   /** Several keys in one round trip (Redis MGET). */
   abstract getMany(keys: readonly string[]): Promise<(string | null)[]>;
   abstract set(key: string, value: string, ttlMs: number): Promise<void>;
+  /** Sets the key only if it does not exist (Redis SET NX); `false` when it already did. */
+  abstract setIfAbsent(key: string, value: string, ttlMs: number): Promise<boolean>;
   abstract del(key: string): Promise<void>;
   /** Atomically increments a counter; the TTL starts with the first hit of a window. */
   abstract hit(key: string, ttlMs: number): Promise<{ count: number; ttlMs: number }>;
@@ -61,6 +63,13 @@ export class RedisKeyValueStore extends KeyValueStore {
     );
   }
 
+  async setIfAbsent(key: string, value: string, ttlMs: number): Promise<boolean> {
+    const reply = await orUnavailable(
+      this.redis.set(this.prefix + key, value, 'PX', Math.max(1, Math.ceil(ttlMs)), 'NX'),
+    );
+    return reply === 'OK';
+  }
+
   async del(key: string): Promise<void> {
     await orUnavailable(this.redis.del(this.prefix + key));
   }
@@ -108,6 +117,12 @@ export class MemoryKeyValueStore extends KeyValueStore {
     this.entries.set(key, { value, expiresAt: Date.now() + ttlMs });
     this.sweep();
     return Promise.resolve();
+  }
+
+  async setIfAbsent(key: string, value: string, ttlMs: number): Promise<boolean> {
+    if (this.live(key)) return Promise.resolve(false);
+    await this.set(key, value, ttlMs);
+    return true;
   }
 
   async del(key: string): Promise<void> {

@@ -2,6 +2,7 @@ import { Global, Inject, Logger, Module, type OnApplicationShutdown } from '@nes
 import { Redis } from 'ioredis';
 import { redisConfig, type RedisConfig } from '@/config';
 import { KeyValueStore, MemoryKeyValueStore, RedisKeyValueStore } from './key-value.store';
+import { ReadThroughCache } from './read-through-cache';
 
 /**
  * The request-path connection (rate limits, token denylist, cookie sessions), or `null` when
@@ -46,8 +47,9 @@ const REQUEST_COMMAND_TIMEOUT_MS = 1_000;
       useFactory: (redis: Redis | null, cfg: RedisConfig): KeyValueStore =>
         redis ? new RedisKeyValueStore(redis, cfg.keyPrefix) : new MemoryKeyValueStore(),
     },
+    ReadThroughCache,
   ],
-  exports: [REDIS, QUEUE_REDIS, KeyValueStore],
+  exports: [REDIS, QUEUE_REDIS, KeyValueStore, ReadThroughCache],
 })
 export class RedisModule implements OnApplicationShutdown {
   constructor(

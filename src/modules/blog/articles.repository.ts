@@ -163,4 +163,23 @@ export class ArticlesRepository {
     );
     return { articles, total: result.total };
   }
+
+  /**
+   * The viewer-relative part of one article — `favorited` and `author.following` — which the
+   * cached, viewer-independent copy leaves out. Two index probes; no row when the slug is unknown.
+   */
+  async viewerFlags(
+    slug: string,
+    viewerId: string,
+  ): Promise<{ favorited: boolean; following: boolean }> {
+    const [row] = await this.dataSource.query<{ favorited: boolean; following: boolean }[]>(
+      `SELECT
+         EXISTS (SELECT 1 FROM favorites f WHERE f.article_id = a.id AND f.user_id = $2) AS favorited,
+         EXISTS (SELECT 1 FROM follows fo
+                 WHERE fo.followee_id = a.author_id AND fo.follower_id = $2) AS following
+       FROM articles a WHERE a.slug = $1`,
+      [slug, viewerId],
+    );
+    return row ?? { favorited: false, following: false };
+  }
 }

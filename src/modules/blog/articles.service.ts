@@ -4,7 +4,7 @@ import type { Queue } from 'bullmq';
 import { ValidationFailedError } from '@/core/http/domain-error';
 import { BlogJob, QueueName, type BlogJobPayloads } from '@/core/queue/queue.constants';
 import { TransactionService } from '@/core/database/transaction.service';
-import { KeyValueStore } from '@/core/redis/key-value.store';
+import { ReadThroughCache } from '@/core/redis/read-through-cache';
 import { OutboxService } from '@/core/outbox/outbox.service';
 import type { EntityManager } from 'typeorm';
 import { BlogEvent, type ArticlePublishedEvent } from './blog.events';
@@ -52,7 +52,11 @@ function publication(input: Pick<ArticleInput, 'status' | 'publishAt'>): Publica
   return { status: 'published', publishAt: null, publishedAt: new Date() };
 }
 
+/** Tags in use, and single published articles as anyone sees them (viewer flags left out). */
 const TAGS_CACHE_KEY = 'blog:tags';
+const TAGS_TTL_MS = 60_000;
+const articleKey = (slug: string) => `blog:article:${slug}`;
+const ARTICLE_TTL_MS = 60_000;
 
 const uniqueTags = (tags: readonly string[] = []) => [...new Set(tags.map((t) => t.trim()))].sort();
 
@@ -64,7 +68,7 @@ export class ArticlesService {
     private readonly writes: BlogWritesRepository,
     private readonly tx: TransactionService,
     private readonly markdown: MarkdownRenderer,
-    private readonly store: KeyValueStore,
+    private readonly cache: ReadThroughCache,
     private readonly outbox: OutboxService,
     @InjectQueue(QueueName.Blog)
     private readonly queue: Queue<BlogJobPayloads[BlogJob], void, BlogJob>,
@@ -102,7 +106,27 @@ export class ArticlesService {
     return this.reads.findPage({ feedOf: viewerId, viewerId, withBody: false, ...page });
   }
 
+  /**
+   * One article as `viewerId` sees it. Published articles come from the cache (the same copy for
+   * everyone, `null` for an unknown slug) plus, for a signed-in viewer, their `favorited` and
+   * `following`; an author's unpublished article and a moderator's read go to the database.
+   */
   async get(slug: string, viewerId?: string, anyStatus = false): Promise<ArticleRow> {
+    if (!anyStatus) {
+      const shared = await this.cache.get(articleKey(slug), ARTICLE_TTL_MS, () => this.load(slug));
+      if (shared && !viewerId) return shared;
+      if (shared && viewerId) {
+        const { favorited, following } = await this.reads.viewerFlags(slug, viewerId);
+        return { ...shared, favorited, author: { ...shared.author, following } };
+      }
+      if (!viewerId) throw new ArticleNotFoundError();
+    }
+    const article = await this.load(slug, viewerId, anyStatus);
+    if (!article) throw new ArticleNotFoundError();
+    return article;
+  }
+
+  private async load(slug: string, viewerId?: string, anyStatus = false) {
     const { articles } = await this.reads.findPage({
       slug,
       anyStatus,
@@ -111,8 +135,7 @@ export class ArticlesService {
       limit: 1,
       offset: 0,
     });
-    if (!articles[0]) throw new ArticleNotFoundError();
-    return articles[0];
+    return articles[0] ?? null;
   }
 
   /** Slug and last update of every article, newest first (sitemap; bounded by the protocol). */
@@ -141,7 +164,7 @@ export class ArticlesService {
       await this.writes.recordRevision(manager, article.id, author.id, ['created']);
       return article;
     });
-    await this.store.del(TAGS_CACHE_KEY);
+    await this.cache.invalidate(TAGS_CACHE_KEY, articleKey(created.slug));
     await this.schedule(created);
     return this.get(created.slug, author.id);
   }
@@ -184,8 +207,11 @@ export class ArticlesService {
       await this.writes.recordRevision(manager, article.id, editor.id, changed.sort());
       return { ...article, ...next, slug: next.slug ?? article.slug };
     });
-    if (changes.tagList || changes.status || changes.publishAt)
-      await this.store.del(TAGS_CACHE_KEY);
+    await this.cache.invalidate(
+      articleKey(slug),
+      articleKey(updated.slug),
+      ...(changes.tagList || changes.status || changes.publishAt ? [TAGS_CACHE_KEY] : []),
+    );
     await this.schedule(updated);
     // The editor was authorized for this article: show it even if they just unpublished it.
     return this.get(updated.slug, editor.id, true);
@@ -194,26 +220,29 @@ export class ArticlesService {
   async delete(editor: AuthUser, slug: string): Promise<void> {
     const article = await this.owned(editor, slug, Permission.ArticlesModerate);
     await this.writes.deleteArticle(article.id);
-    await this.store.del(TAGS_CACHE_KEY);
+    await this.cache.invalidate(TAGS_CACHE_KEY, articleKey(article.slug));
   }
 
   async favorite(viewer: AuthUser, slug: string, on: boolean): Promise<ArticleRow> {
     const article = await this.find(slug, viewer.id);
     if (on) await this.writes.favorite(viewer.id, article.id);
     else await this.writes.unfavorite(viewer.id, article.id);
+    await this.cache.invalidate(articleKey(slug)); // favoritesCount
     return this.get(slug, viewer.id);
   }
 
   /**
-   * Tags in use, cached in the shared store (Redis, or memory) for a minute. Every write that can
-   * change the set drops the entry, so a new tag is visible on the next read.
+   * Tags in use, cached for a minute. Every write that can change the set invalidates it, so a
+   * new tag is visible on the next read.
    */
-  async tags(): Promise<string[]> {
-    const cached = await this.store.get(TAGS_CACHE_KEY);
-    if (cached) return JSON.parse(cached) as string[];
-    const tags = await this.writes.listTags();
-    await this.store.set(TAGS_CACHE_KEY, JSON.stringify(tags), 60_000);
-    return tags;
+  tags(): Promise<string[]> {
+    return this.cache.get(TAGS_CACHE_KEY, TAGS_TTL_MS, () => this.writes.listTags());
+  }
+
+  /** The author's public profile changed: every cached copy of their articles is stale. */
+  async authorProfileChanged(authorId: string): Promise<void> {
+    const slugs = await this.writes.slugsByAuthor(authorId);
+    await this.cache.invalidate(...slugs.map(articleKey));
   }
 
   async comments(slug: string, viewerId?: string): Promise<CommentRow[]> {
@@ -241,7 +270,6 @@ export class ArticlesService {
     await this.writes.deleteComment(id);
   }
 
-  /** The article as `viewerId` may see it: unpublished ones exist for their author only. */
   /** Moderators hide a comment: it disappears from every list (the row stays for the record). */
   async hideComment(moderator: AuthUser, slug: string, id: number): Promise<void> {
     const comment = await this.commentOf(slug, id, moderator.id);
@@ -266,6 +294,7 @@ export class ArticlesService {
     return comment;
   }
 
+  /** The article as `viewerId` may see it: unpublished ones exist for their author only. */
   private async find(slug: string, viewerId?: string): Promise<Article> {
     const article = await this.writes.findBySlug(slug);
     if (!article || (article.status !== 'published' && article.authorId !== viewerId)) {
@@ -293,15 +322,17 @@ export class ArticlesService {
   }
 
   /** Publishes a scheduled article if still due at that time (the delayed job's handler). */
-  publishIfDue(articleId: string, publishAt: string): Promise<boolean> {
-    return this.writes.publishIfDue(articleId, new Date(publishAt));
+  async publishIfDue(articleId: string, publishAt: string): Promise<boolean> {
+    const slug = await this.writes.publishIfDue(articleId, new Date(publishAt));
+    if (slug) await this.cache.invalidate(TAGS_CACHE_KEY, articleKey(slug));
+    return slug !== undefined;
   }
 
   /** Publishes everything due; returns how many (the worker's sweep). */
   async publishAllDue(): Promise<number> {
-    const ids = await this.writes.publishAllDue();
-    if (ids.length) await this.store.del(TAGS_CACHE_KEY);
-    return ids.length;
+    const slugs = await this.writes.publishAllDue();
+    if (slugs.length) await this.cache.invalidate(TAGS_CACHE_KEY, ...slugs.map(articleKey));
+    return slugs.length;
   }
 
   /** Who changed what and when; for the author and moderators only. */

@@ -111,15 +111,12 @@ export class BlogWritesRepository {
    * Publishes a scheduled article if it is still scheduled for exactly `publishAt` (a
    * rescheduled or unscheduled article ignores the stale job). Idempotent.
    */
-  async publishIfDue(articleId: string, publishAt: Date): Promise<boolean> {
-    return (
-      (
-        await this.publishWhere(
-          `id = $1 AND status = 'scheduled' AND publish_at = $2 AND publish_at <= now() + interval '1 second'`,
-          [articleId, publishAt],
-        )
-      ).length > 0
+  async publishIfDue(articleId: string, publishAt: Date): Promise<string | undefined> {
+    const [slug] = await this.publishWhere(
+      `id = $1 AND status = 'scheduled' AND publish_at = $2 AND publish_at <= now() + interval '1 second'`,
+      [articleId, publishAt],
     );
+    return slug;
   }
 
   /** Publishes every scheduled article that is due (the sweep behind the delayed jobs). */
@@ -130,20 +127,21 @@ export class BlogWritesRepository {
   /**
    * One statement: publish the matching articles and write their `blog.articlePublished`
    * outbox messages, so a publication is never without its announcement (or the reverse).
+   * Returns the slugs published.
    */
   private async publishWhere(condition: string, params: unknown[]): Promise<string[]> {
-    const rows = await this.dataSource.query<{ id: string }[]>(
+    const rows = await this.dataSource.query<{ slug: string }[]>(
       `WITH published AS (
          UPDATE articles SET status = 'published', published_at = now(), publish_at = NULL,
                 version = version + 1, updated_at = now()
          WHERE ${condition}
-         RETURNING id, author_id
+         RETURNING id, slug, author_id
        ), announced AS (
          INSERT INTO outbox (topic, payload)
          SELECT '${BlogEvent.ArticlePublished}', jsonb_build_object('articleId', id, 'authorId', author_id)
          FROM published
        )
-       SELECT id FROM published`,
+       SELECT slug FROM published`,
       params,
     );
     if (rows.length)
@@ -151,7 +149,7 @@ export class BlogWritesRepository {
         OUTBOX_CHANNEL,
         BlogEvent.ArticlePublished,
       ]);
-    return rows.map((r) => r.id);
+    return rows.map((r) => r.slug);
   }
 
   /** Snapshots the article as it is now in `manager`'s transaction, as a revision. */
@@ -200,6 +198,15 @@ export class BlogWritesRepository {
       [slug],
     );
     return row?.slug;
+  }
+
+  /** Slugs of every article by this author (to refresh cached copies of their profile). */
+  async slugsByAuthor(authorId: string): Promise<string[]> {
+    const rows = await this.dataSource.query<{ slug: string }[]>(
+      'SELECT slug FROM articles WHERE author_id = $1',
+      [authorId],
+    );
+    return rows.map((r) => r.slug);
   }
 
   async deleteArticle(id: string): Promise<void> {

@@ -7,6 +7,7 @@ import {
 } from './articles.controller';
 import { ArticlesRepository } from './articles.repository';
 import { ArticlesService } from './articles.service';
+import { AuthorProfileListener } from './author-profile.listener';
 import { BlogSeeder } from './blog.seed';
 import { UsersModule } from '@/modules/users';
 import { BlogWritesRepository } from './blog-writes.repository';
@@ -45,6 +46,7 @@ import { Tag } from './entities/tag.entity';
     MarkdownRenderer,
     BlogSeeder,
     BlogResolver,
+    AuthorProfileListener,
   ],
   exports: [ArticlesService, BlogSeeder],
 })

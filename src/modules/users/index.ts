@@ -1,6 +1,11 @@
 export { UsersModule } from './users.module';
 export { UsersService, type ProfileChanges } from './users.service';
-export { UserEvent, type UserRegisteredEvent, type UserRoleChangedEvent } from './users.events';
+export {
+  UserEvent,
+  type UserProfileUpdatedEvent,
+  type UserRegisteredEvent,
+  type UserRoleChangedEvent,
+} from './users.events';
 export type { User } from './entities/user.entity';
 export { toUserDto, UserResponse, UserDto } from './dto/user-response.dto';
 export { UserFieldRules } from './dto/user-fields';

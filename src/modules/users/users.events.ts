@@ -2,6 +2,8 @@
 export enum UserEvent {
   Registered = 'users.registered',
   RoleChanged = 'users.roleChanged',
+  /** Username, bio or image changed: copies of the public profile must be refreshed. */
+  ProfileUpdated = 'users.profileUpdated',
 }
 
 export interface UserRegisteredEvent {
@@ -11,4 +13,8 @@ export interface UserRegisteredEvent {
 export interface UserRoleChangedEvent {
   userId: string;
   role: string;
+}
+
+export interface UserProfileUpdatedEvent {
+  userId: string;
 }

@@ -4,7 +4,7 @@ import type { EntityManager } from 'typeorm';
 import { PasswordHasher } from '@/core/security/password-hasher';
 import { Role } from '@/core/auth/permissions';
 import type { User } from './entities/user.entity';
-import { UserEvent, type UserRoleChangedEvent } from './users.events';
+import { UserEvent, type UserProfileUpdatedEvent, type UserRoleChangedEvent } from './users.events';
 import {
   CannotFollowSelfError,
   EmailTakenError,
@@ -100,16 +100,21 @@ export class UsersService {
     return user;
   }
 
-  async updateProfile(id: string, changes: ProfileChanges, manager?: EntityManager): Promise<User> {
+  /** Updates the account; subscribers refresh their copies of the public profile after it. */
+  async updateProfile(id: string, changes: ProfileChanges): Promise<User> {
     const patch: UserChanges = {};
     if (changes.email !== undefined) patch.email = changes.email;
     if (changes.username !== undefined) patch.username = changes.username;
     if (changes.bio !== undefined) patch.bio = changes.bio;
     // An empty string clears the image, as RealWorld clients send "" for "no image".
     if (changes.image !== undefined) patch.image = changes.image === '' ? null : changes.image;
-    if (Object.keys(patch).length) await this.users.update(id, patch, manager);
-    const user = await this.users.findById(id, manager);
+    if (Object.keys(patch).length) await this.users.update(id, patch);
+    const user = await this.users.findById(id);
     if (!user) throw new UserNotFoundError();
+    if (patch.username !== undefined || patch.bio !== undefined || patch.image !== undefined) {
+      const event: UserProfileUpdatedEvent = { userId: id };
+      await this.events.emitAsync(UserEvent.ProfileUpdated, event);
+    }
     return user;
   }
 
