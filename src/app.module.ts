@@ -28,6 +28,7 @@ import { AccountModule } from '@/modules/account';
 import { BlogModule, BlogWorkerModule } from '@/modules/blog';
 import { AuthModule, AuthWorkerModule } from '@/modules/auth';
 import { NotificationsModule, NotificationsWorkerModule } from '@/modules/notifications';
+import { ShopModule } from '@/modules/shop';
 import { UsersModule } from '@/modules/users';
 
 /** `cli` loads the features for one-off commands: no HTTP, no processors, no cron. */
@@ -41,7 +42,14 @@ export interface AppModuleOptions {
 }
 
 /** Feature modules served over HTTP/GraphQL by the API role. */
-const FEATURES = [UsersModule, AuthModule, NotificationsModule, AccountModule, BlogModule];
+const FEATURES = [
+  UsersModule,
+  AuthModule,
+  NotificationsModule,
+  AccountModule,
+  BlogModule,
+  ShopModule,
+];
 /** Queue processors and cron jobs: the worker role (and the API when WORKERS_IN_API). */
 const WORKERS = [AuthWorkerModule, NotificationsWorkerModule, BlogWorkerModule];
 

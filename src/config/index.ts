@@ -11,18 +11,31 @@ import {
 } from './config.loader';
 import { databaseConfig } from './database.config';
 import { httpConfig } from './http.config';
+import { idempotencyConfig } from './idempotency.config';
 import { mailConfig } from './mail.config';
 import { redisConfig } from './redis.config';
+import { shopConfig } from './shop.config';
 
 export * from './app.config';
 export * from './auth.config';
 export * from './database.config';
 export * from './http.config';
+export * from './idempotency.config';
 export * from './mail.config';
 export * from './redis.config';
+export * from './shop.config';
 export { ConfigValidationError, type RawEnv } from './config.loader';
 
-const AREAS = [appConfig, databaseConfig, redisConfig, authConfig, mailConfig, httpConfig] as const;
+const AREAS = [
+  appConfig,
+  databaseConfig,
+  redisConfig,
+  authConfig,
+  mailConfig,
+  httpConfig,
+  idempotencyConfig,
+  shopConfig,
+] as const;
 
 /** Variables that may be given as `<NAME>_FILE` (a mounted secret). */
 export const SECRET_VARIABLES = [
@@ -33,6 +46,7 @@ export const SECRET_VARIABLES = [
   'REDIS_URL',
   'MAIL_URL',
   'METRICS_TOKEN',
+  'SHOP_WEBHOOK_SECRET',
 ] as const;
 
 export interface Configuration {
@@ -42,6 +56,8 @@ export interface Configuration {
   auth: ConfigOf<typeof authConfig>;
   mail: ConfigOf<typeof mailConfig>;
   http: ConfigOf<typeof httpConfig>;
+  idempotency: ConfigOf<typeof idempotencyConfig>;
+  shop: ConfigOf<typeof shopConfig>;
 }
 
 /** Rules that involve the environment or several areas at once. */

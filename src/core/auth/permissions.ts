@@ -23,6 +23,8 @@ export enum Permission {
   CatalogWrite = 'catalog:write',
   OrdersPlace = 'orders:place',
   OrdersManage = 'orders:manage',
+  /** Adjust stock levels (recorded in the stock ledger with a reason). */
+  InventoryManage = 'inventory:manage',
 }
 
 const customer = [Permission.AccountSelf, Permission.CommentsWrite, Permission.OrdersPlace];

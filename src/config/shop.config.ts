@@ -1,0 +1,103 @@
+import { IsIn, IsOptional, IsString, Matches } from 'class-validator';
+import { defineConfig, type ConfigOf } from './config.loader';
+import { EnvInt } from './env.decorators';
+
+/**
+ * ISO 4217 minor-unit exponents of the currencies a store may be configured with. A currency
+ * outside this list is refused at startup rather than priced with a guessed exponent.
+ */
+export const CURRENCY_EXPONENTS: Readonly<Record<string, number>> = {
+  AUD: 2,
+  BHD: 3,
+  BRL: 2,
+  CAD: 2,
+  CHF: 2,
+  CLP: 0,
+  CNY: 2,
+  CZK: 2,
+  DKK: 2,
+  EUR: 2,
+  GBP: 2,
+  HKD: 2,
+  HUF: 2,
+  IDR: 2,
+  ILS: 2,
+  INR: 2,
+  ISK: 0,
+  JOD: 3,
+  JPY: 0,
+  KRW: 0,
+  KWD: 3,
+  MXN: 2,
+  NOK: 2,
+  NZD: 2,
+  OMR: 3,
+  PLN: 2,
+  SEK: 2,
+  SGD: 2,
+  THB: 2,
+  TND: 3,
+  TRY: 2,
+  USD: 2,
+  VND: 0,
+  ZAR: 2,
+};
+
+class ShopEnv {
+  /** The store's one currency (ISO 4217). Prices are integers in its minor unit. */
+  @IsOptional()
+  @IsIn(Object.keys(CURRENCY_EXPONENTS))
+  SHOP_CURRENCY?: string;
+
+  /** Tax rate in basis points (2000 = 20 %), applied to the discounted subtotal. */
+  @EnvInt(0, 10_000)
+  SHOP_TAX_RATE_BP?: number;
+
+  /**
+   * Shipping by parcel weight: `maxGrams:priceMinor` pairs, ascending, comma-separated. A cart
+   * heavier than the last bracket cannot be shipped.
+   */
+  @IsOptional()
+  @Matches(/^\d+:\d+(,\d+:\d+)*$/, {
+    message: 'SHOP_SHIPPING_RATES must look like 1000:490,5000:990',
+  })
+  SHOP_SHIPPING_RATES?: string;
+
+  /** Subtotal (minor units, after discounts) from which shipping is free; 0 = never. */
+  @EnvInt(0, Number.MAX_SAFE_INTEGER)
+  SHOP_FREE_SHIPPING_FROM?: number;
+
+  /** How long checkout holds stock for an unpaid order. */
+  @EnvInt(1, 24 * 60)
+  SHOP_RESERVATION_MINUTES?: number;
+
+  /** The payment provider behind checkout: the built-in fake (default) or Stripe. */
+  @IsOptional()
+  @IsIn(['fake', 'stripe'])
+  SHOP_PAYMENT_PROVIDER?: 'fake' | 'stripe';
+
+  /** Secret that signs payment webhooks (HMAC-SHA256). */
+  @IsOptional()
+  @IsString()
+  SHOP_WEBHOOK_SECRET?: string;
+}
+
+export const DEV_SHOP_WEBHOOK_SECRET = 'dev-shop-webhook-secret-change-me';
+
+export const shopConfig = defineConfig('shop', ShopEnv, (env) => {
+  const currency = env.SHOP_CURRENCY ?? 'EUR';
+  return {
+    currency,
+    currencyExponent: CURRENCY_EXPONENTS[currency],
+    taxRateBp: env.SHOP_TAX_RATE_BP ?? 2000,
+    shippingRates: (env.SHOP_SHIPPING_RATES ?? '1000:490,5000:990,30000:1990')
+      .split(',')
+      .map((pair) => pair.split(':').map(Number))
+      .map(([maxGrams, priceMinor]) => ({ maxGrams, priceMinor })),
+    freeShippingFrom: env.SHOP_FREE_SHIPPING_FROM ?? 0,
+    reservationMinutes: env.SHOP_RESERVATION_MINUTES ?? 15,
+    paymentProvider: env.SHOP_PAYMENT_PROVIDER ?? 'fake',
+    webhookSecret: env.SHOP_WEBHOOK_SECRET ?? DEV_SHOP_WEBHOOK_SECRET,
+  };
+});
+export type ShopConfig = ConfigOf<typeof shopConfig>;
