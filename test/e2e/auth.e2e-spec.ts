@@ -125,6 +125,32 @@ describe('Auth (e2e)', () => {
         .expect(409);
     });
 
+    it('should read blank fields of a settings form as unchanged', async () => {
+      const u = await registerUser(t);
+      const auth = { Authorization: `Token ${u.token}` };
+      const res = await t
+        .http()
+        .put('/api/v1/user')
+        .set(auth)
+        .send({
+          user: { email: '', username: '', password: '', image: '', bio: 'Set from a form' },
+        })
+        .expect(200);
+      expect((res.body as UserBody).user).toMatchObject({
+        email: u.email,
+        username: u.username,
+        bio: 'Set from a form',
+        image: null,
+      });
+      await loginUser(t, u); // the password did not change
+      await t
+        .http()
+        .put('/api/v1/user')
+        .set(auth)
+        .send({ user: { email: ' ' } })
+        .expect(422);
+    });
+
     it('should follow and unfollow, with `following` relative to the viewer', async () => {
       const [a, b] = [await registerUser(t), await registerUser(t)];
       const auth = { Authorization: `Token ${a.token}` };

@@ -262,6 +262,26 @@ describe('Blog — RealWorld articles, comments, favorites, tags, feed (e2e)', (
       await t.http().delete(`/api/v1/articles/${updated.slug}`).set(as(jake)).expect(204);
       await t.http().get(`/api/v1/articles/${updated.slug}`).expect(404);
     });
+
+    it('should accept and ignore the read-only fields a frontend echoes back on edit', async () => {
+      const article = await create(jake, { title: 'Echoed fields' });
+      const edited = (
+        await t
+          .http()
+          .put(`/api/v1/articles/${article.slug}`)
+          .set(as(jake))
+          .send({ article: { ...article, title: 'Echoed and renamed', favoritesCount: 99 } })
+          .expect(200)
+      ).body as { article: Article };
+      expect(edited.article.slug).toMatch(/^echoed-and-renamed-/);
+      expect(edited.article.favoritesCount).toBe(0);
+      await t
+        .http()
+        .put(`/api/v1/articles/${edited.article.slug}`)
+        .set(as(jake))
+        .send({ article: { hijack: true } })
+        .expect(422);
+    });
   });
 
   describe('lists and feed', () => {

@@ -39,6 +39,7 @@ import {
   SearchArticlesQuery,
   TagsResponse,
   UpdateArticleBody,
+  articleChanges,
 } from './dto/article.dto';
 import {
   CommentListResponse,
@@ -166,7 +167,10 @@ export class ArticlesController {
     @Headers('if-match') ifMatch?: string,
   ): Promise<ArticleResponse> {
     const expected = expectedVersion(ifMatch);
-    return withEtag(res, await this.articles.update(editor, slug, body.article, expected));
+    return withEtag(
+      res,
+      await this.articles.update(editor, slug, articleChanges(body.article), expected),
+    );
   }
 
   /** Every saved version, newest first: who changed what, and when (author or editor). */

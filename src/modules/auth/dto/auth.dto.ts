@@ -1,4 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
 import { IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
 import { Envelope } from '@/core/http/validation';
 import { UserFieldRules } from '@/modules/users';
@@ -43,19 +44,29 @@ export class LoginBody {
   user: LoginFields;
 }
 
+/**
+ * A blank string means "unchanged": RealWorld settings forms send every field, `""` for those
+ * the user left empty. (A blank email, username or password is never a valid new value.)
+ */
+const BlankMeansUnchanged = () =>
+  Transform(({ value }: { value: unknown }) => (value === '' ? undefined : value));
+
 export class UpdateUserFields {
-  @ApiPropertyOptional()
+  @ApiPropertyOptional({ description: 'Blank: unchanged' })
+  @BlankMeansUnchanged()
   @IsOptional()
   @UserFieldRules.email()
   email?: string;
 
-  @ApiPropertyOptional()
+  @ApiPropertyOptional({ description: 'Blank: unchanged' })
+  @BlankMeansUnchanged()
   @IsOptional()
   @UserFieldRules.username()
   username?: string;
 
   /** Changing it here ends every other session (RealWorld sends no current password). */
-  @ApiPropertyOptional({ minLength: 8 })
+  @ApiPropertyOptional({ minLength: 8, description: 'Blank: unchanged' })
+  @BlankMeansUnchanged()
   @IsOptional()
   @UserFieldRules.password()
   password?: string;

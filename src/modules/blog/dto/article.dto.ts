@@ -1,5 +1,15 @@
 import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
-import { IsISO8601, IsIn, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import {
+  IsBoolean,
+  IsISO8601,
+  IsIn,
+  IsInt,
+  IsObject,
+  IsOptional,
+  IsString,
+  Matches,
+  MaxLength,
+} from 'class-validator';
 import { OffsetPaginationQuery } from '@/core/http/pagination.dto';
 import { Envelope } from '@/core/http/validation';
 import { ArticleFieldRules } from './article-fields';
@@ -44,10 +54,71 @@ export class CreateArticleBody {
 /** Every field optional, same rules (PartialType keeps validators and OpenAPI metadata). */
 export class UpdateArticleFields extends PartialType(CreateArticleFields) {}
 
+/**
+ * What RealWorld frontends send on edit: the editable fields plus read-only ones echoed back from
+ * the article they loaded (the Angular client sends `slug`). Those are validated for type and
+ * then ignored — the slug follows the title.
+ */
+export class EditArticleFields extends UpdateArticleFields {
+  /** Read-only, ignored. */
+  @ApiPropertyOptional({ readOnly: true })
+  @IsOptional()
+  @IsString()
+  @MaxLength(300)
+  slug?: string;
+
+  /** Read-only, ignored. */
+  @ApiPropertyOptional({ readOnly: true })
+  @IsOptional()
+  @IsBoolean()
+  favorited?: boolean;
+
+  /** Read-only, ignored. */
+  @ApiPropertyOptional({ readOnly: true })
+  @IsOptional()
+  @IsInt()
+  favoritesCount?: number;
+
+  /** Read-only, ignored. */
+  @ApiPropertyOptional({ readOnly: true, format: 'date-time' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(40)
+  createdAt?: string;
+
+  /** Read-only, ignored. */
+  @ApiPropertyOptional({ readOnly: true, format: 'date-time' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(40)
+  updatedAt?: string;
+
+  /** Read-only, ignored. */
+  @ApiPropertyOptional({ readOnly: true })
+  @IsOptional()
+  @IsString()
+  bodyHtml?: string;
+
+  /** Read-only, ignored. */
+  @ApiPropertyOptional({ readOnly: true, type: 'object', additionalProperties: true })
+  @IsOptional()
+  @IsObject()
+  author?: object;
+}
+
+/** The fields of an edit that change the article (echoed read-only ones and nulls dropped). */
+export function articleChanges(fields: EditArticleFields): UpdateArticleFields {
+  const { title, description, body, tagList, status, publishAt } = fields;
+  const changes: UpdateArticleFields = { title, description, body, tagList, status, publishAt };
+  return Object.fromEntries(
+    Object.entries(changes).filter(([, v]) => v !== undefined && v !== null),
+  );
+}
+
 export class UpdateArticleBody {
-  @ApiProperty({ type: UpdateArticleFields })
-  @Envelope(() => UpdateArticleFields)
-  article: UpdateArticleFields;
+  @ApiProperty({ type: EditArticleFields })
+  @Envelope(() => EditArticleFields)
+  article: EditArticleFields;
 }
 
 /** RealWorld paging: `limit` (default 20, at most 100) and `offset`. */
