@@ -73,6 +73,16 @@ export default tseslint.config(
     },
   },
   {
+    // Browser-driving scripts (scripts/realworld-frontend-check.mjs): plain Node, no types; the
+    // web globals are used inside page.evaluate callbacks that run in Chromium.
+    files: ['scripts/*.mjs'],
+    ...tseslint.configs.disableTypeChecked,
+    languageOptions: {
+      ...tseslint.configs.disableTypeChecked.languageOptions,
+      globals: { fetch: 'readonly', URL: 'readonly', document: 'readonly' },
+    },
+  },
+  {
     files: ['test/**/*.ts', 'src/**/*.spec.ts'],
     rules: {
       '@typescript-eslint/no-non-null-assertion': 'off',
