@@ -49,7 +49,7 @@ export async function createApp(
   app.enableCors({
     origin: config.app.corsOrigins,
     credentials: true,
-    exposedHeaders: ['X-Request-Id', 'Retry-After', 'ETag', 'Location'],
+    exposedHeaders: ['X-Request-Id', 'Retry-After', 'ETag', 'Location', 'Idempotent-Replayed'],
     maxAge: 600,
   });
   app.use(compression());

@@ -17,6 +17,7 @@ import {
   throttlerOptions,
 } from '@/core/http/throttling';
 import { createValidationPipe } from '@/core/http/validation';
+import { IdempotencyModule, IdempotencyWorkerModule } from '@/core/idempotency';
 import { MailModule } from '@/core/mail/mail.module';
 import { LoggerModule } from '@/core/observability/logger.module';
 import { ObservabilityModule } from '@/core/observability/observability.module';
@@ -85,12 +86,15 @@ export class AppModule {
         HttpFallbackModule,
         MailModule,
         OutboxModule,
+        IdempotencyModule,
         ...(role === 'api'
           ? [AppGraphQLModule, ...FEATURES]
           : role === 'cli'
             ? FEATURES
             : [NotificationsModule]),
-        ...(runsWorkers ? [ScheduleModule.forRoot(), OutboxRelayModule, ...WORKERS] : []),
+        ...(runsWorkers
+          ? [ScheduleModule.forRoot(), OutboxRelayModule, IdempotencyWorkerModule, ...WORKERS]
+          : []),
       ],
       providers: [
         // Order matters: throttle first (cheap, also limits token guessing), then authenticate.

@@ -26,6 +26,15 @@ describe('loadConfiguration', () => {
       expect(config.app.corsOrigins).toContain('http://localhost:3000');
     });
 
+    it('should keep idempotency keys 24 h and take over claims after 30 s by default', () => {
+      expect(loadConfiguration({}).idempotency).toEqual({ ttlHours: 24, lockTimeoutMs: 30_000 });
+      expect(
+        problemsOf({ IDEMPOTENCY_TTL_HOURS: '0', IDEMPOTENCY_LOCK_TIMEOUT_MS: '10' }).map(
+          (p) => p.split(':')[0],
+        ),
+      ).toEqual(['IDEMPOTENCY_TTL_HOURS', 'IDEMPOTENCY_LOCK_TIMEOUT_MS']);
+    });
+
     it('should parse numbers, booleans and lists', () => {
       const config = loadConfiguration({
         PORT: '8080',

@@ -39,7 +39,7 @@ const GRAPHQL_CODE_BY_STATUS: Record<number, string> = {
   429: 'RATE_LIMITED',
 };
 
-type Normalized = Omit<ErrorBody, 'correlationId'>;
+export type Normalized = Omit<ErrorBody, 'correlationId'>;
 
 /** 22021 invalid byte sequence, 22P02 invalid text representation, 22001 value too long. */
 const PG_INPUT_ERRORS = new Set(['22021', '22P02', '22001']);
@@ -113,6 +113,14 @@ export function normalizeError(exception: unknown): Normalized {
   };
 }
 
+/**
+ * The REST error body for a normalized error. Idempotent routes store exactly this for replay,
+ * so it is built in one place.
+ */
+export function toErrorBody(normalized: Normalized, req: unknown): ErrorBody {
+  return { ...normalized, correlationId: requestIdOf(req) };
+}
+
 @Catch()
 export class AllExceptionsFilter implements ExceptionFilter {
   private readonly logger = new Logger('ExceptionsFilter');
@@ -144,8 +152,7 @@ export class AllExceptionsFilter implements ExceptionFilter {
     const req = http.getRequest<Request>();
     const res = http.getResponse<Response>();
     if (res.headersSent) return undefined;
-    const body: ErrorBody = { ...normalized, correlationId: requestIdOf(req) };
-    res.status(normalized.statusCode).json(body);
+    res.status(normalized.statusCode).json(toErrorBody(normalized, req));
     return undefined;
   }
 }

@@ -26,6 +26,7 @@ import { CurrentUser, Public, RequirePermissions } from '@/core/auth/auth.decora
 import { UnauthenticatedError } from '@/core/auth/auth.errors';
 import { Permission, type AuthUser } from '@/core/auth/permissions';
 import { ErrorBody } from '@/core/http/error-body';
+import { Idempotent } from '@/core/idempotency';
 import type { ArticleRow } from './articles.repository';
 import { ArticlesService } from './articles.service';
 import { ArticleNotFoundError } from './blog.errors';
@@ -138,6 +139,7 @@ export class ArticlesController {
 
   @RequirePermissions(Permission.ArticlesWrite)
   @Post()
+  @Idempotent()
   @ApiCreatedResponse({ type: ArticleResponse })
   async createArticle(
     @Body() body: CreateArticleBody,
