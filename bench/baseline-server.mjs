@@ -1,14 +1,16 @@
-// The bare baseline for bench/platform.mjs: the least code that serves the same two responses as
-// Stoa from the same database — Express 5, one pg pool, one hand-written query per route, a JWT
-// checked by hand with node:crypto. No Nest, no ORM, no Redis, no logging, no metrics, no guards.
-// Whatever Stoa costs on top of this is the price of the platform; the ratio makes that visible.
+// The bare baseline for bench/platform.mjs and bench/blog.mjs: the least code that serves the
+// same responses as Stoa from the same database — Express 5, one pg pool, one hand-written query
+// per route, a JWT checked by hand with node:crypto. No Nest, no ORM, no Redis, no logging, no
+// metrics, no guards. Whatever Stoa costs on top of this is the price of the platform; the ratio
+// makes that visible.
 //
-// Spawned by platform.mjs as its own process (like Stoa) so both pay the same process and
+// Spawned by the benchmarks as its own process (like Stoa) so both pay the same process and
 // scheduling costs. Environment: PORT, HOST, DATABASE_URL, JWT_SECRET, DATABASE_POOL_SIZE.
 
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import express from 'express';
 import pg from 'pg';
+import { FEED_SQL, LIST_SQL, toArticleList } from './lib/bare-blog-queries.mjs';
 
 const { PORT = '0', HOST = '127.0.0.1', DATABASE_URL, JWT_SECRET } = process.env;
 if (!DATABASE_URL || !JWT_SECRET) {
@@ -77,6 +79,45 @@ app.get('/api/v1/user', async (req, res, next) => {
     const { email, username, bio, image, role } = rows[0];
     // Same key order as Stoa's toUserDto, so the bodies are byte-identical.
     res.json({ user: { email, token: match[2], username, bio, image, role } });
+  } catch (error) {
+    next(error);
+  }
+});
+
+/** The token's claims; `null` without a header; `undefined` for a bad one (→ 401). */
+function viewerOf(req) {
+  const header = req.headers.authorization;
+  if (header === undefined) return null;
+  const match = /^(Bearer|Token)\s+(\S+)$/i.exec(header.trim());
+  return (match && verifyAccessToken(match[2])) || undefined;
+}
+
+/** RealWorld paging with Stoa's bounds: limit 1–100 (default 20), offset ≥ 0. */
+function paging(query) {
+  const limit = Math.min(100, Math.max(1, Number.parseInt(query.limit, 10) || 20));
+  const offset = Math.max(0, Number.parseInt(query.offset, 10) || 0);
+  return [limit, offset];
+}
+
+// The blog list and feed: one statement each (bench/lib/bare-blog-queries.mjs), page and total.
+// Filters (tag, author, favorited) are not served: the benchmark loads the unfiltered list.
+app.get('/api/v1/articles', async (req, res, next) => {
+  const claims = viewerOf(req);
+  if (claims === undefined) return res.status(401).json({ errors: { token: ['invalid'] } });
+  try {
+    const { rows } = await pool.query(LIST_SQL, [claims?.sub ?? null, ...paging(req.query)]);
+    res.json(toArticleList(rows));
+  } catch (error) {
+    next(error);
+  }
+});
+
+app.get('/api/v1/articles/feed', async (req, res, next) => {
+  const claims = viewerOf(req);
+  if (!claims) return res.status(401).json({ errors: { token: ['invalid'] } });
+  try {
+    const { rows } = await pool.query(FEED_SQL, [claims.sub, ...paging(req.query)]);
+    res.json(toArticleList(rows));
   } catch (error) {
     next(error);
   }

@@ -3,7 +3,8 @@ import { Article } from './article.entity';
 import { Tag } from './tag.entity';
 
 @Entity('article_tags')
-@Index('article_tags_tag_id_idx', ['tagId'])
+// ?tag=: the tag's article ids from the index alone (migration AddBlogListIndexes).
+@Index('article_tags_tag_id_article_id_idx', ['tagId', 'articleId'])
 export class ArticleTag {
   @PrimaryColumn({ type: 'uuid', primaryKeyConstraintName: 'article_tags_pkey' })
   articleId: string;

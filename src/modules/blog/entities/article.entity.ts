@@ -18,8 +18,10 @@ export type ArticleStatus = 'draft' | 'scheduled' | 'published';
 @Check('articles_scheduled_check', `status <> 'scheduled' OR publish_at IS NOT NULL`)
 @Index('articles_publish_at_idx', { synchronize: false })
 @Unique('articles_slug_key', ['slug'])
-@Index('articles_created_at_idx', { synchronize: false })
-@Index('articles_author_id_created_at_idx', { synchronize: false })
+// The lists: published articles newest first (count and page), per author for the feed and
+// ?author= (migration AddBlogListIndexes has the EXPLAIN behind them).
+@Index('articles_status_created_at_idx', ['status', 'createdAt', 'id'])
+@Index('articles_author_id_status_created_at_idx', ['authorId', 'status', 'createdAt', 'id'])
 @Index('articles_search_idx', { synchronize: false })
 export class Article {
   @PrimaryGeneratedColumn('uuid')
