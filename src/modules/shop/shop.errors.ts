@@ -123,3 +123,119 @@ export class InsufficientStockAdjustmentError extends DomainError {
     );
   }
 }
+
+// ---------------------------------------------------------------- catalog
+
+/** A unique slug (product, category or collection) that another row already uses. */
+export class SlugTakenError extends DomainError {
+  constructor(what: 'product' | 'category' | 'collection') {
+    super('SHOP.SLUG_TAKEN', `another ${what} already uses this slug`, ErrorKind.Conflict, {
+      slug: ['has already been taken'],
+    });
+  }
+}
+
+export class SkuTakenError extends DomainError {
+  constructor(sku?: string) {
+    super(
+      'SHOP.SKU_TAKEN',
+      sku ? `SKU ${sku} is already in use` : 'SKU already in use',
+      ErrorKind.Conflict,
+      { sku: [sku ? `${sku} has already been taken` : 'has already been taken'] },
+    );
+  }
+}
+
+/** Two variants of one product with the same option values could not be told apart. */
+export class DuplicateVariantOptionsError extends DomainError {
+  constructor() {
+    super(
+      'SHOP.DUPLICATE_OPTIONS',
+      'another variant of this product has the same option values',
+      ErrorKind.Conflict,
+      { options: ['another variant of this product has the same option values'] },
+    );
+  }
+}
+
+export class CategoryNotFoundError extends DomainError {
+  constructor() {
+    super('SHOP.CATEGORY_NOT_FOUND', 'category not found', ErrorKind.NotFound, {
+      category: ['not found'],
+    });
+  }
+}
+
+/** A write names a category (or parent) that does not exist: the input is wrong, not the URL. */
+export class UnknownCategoryError extends DomainError {
+  constructor(field = 'category') {
+    super('SHOP.UNKNOWN_CATEGORY', 'no such category', ErrorKind.Validation, {
+      [field]: ['no such category'],
+    });
+  }
+}
+
+export class CategoryCycleError extends DomainError {
+  constructor() {
+    super(
+      'SHOP.CATEGORY_CYCLE',
+      'a category cannot move below itself or its own descendants',
+      ErrorKind.Validation,
+      { parent: ['is this category or one of its descendants'] },
+    );
+  }
+}
+
+export class CategoryHasChildrenError extends DomainError {
+  constructor() {
+    super(
+      'SHOP.CATEGORY_HAS_CHILDREN',
+      'move or delete the subcategories first',
+      ErrorKind.Conflict,
+      { category: ['has subcategories'] },
+    );
+  }
+}
+
+export class CollectionNotFoundError extends DomainError {
+  constructor() {
+    super('SHOP.COLLECTION_NOT_FOUND', 'collection not found', ErrorKind.NotFound, {
+      collection: ['not found'],
+    });
+  }
+}
+
+/** An active product must have something to sell. */
+export class ProductWithoutVariantsError extends DomainError {
+  constructor() {
+    super(
+      'SHOP.PRODUCT_WITHOUT_VARIANTS',
+      'an active product needs at least one variant',
+      ErrorKind.Conflict,
+      { variants: ['an active product needs at least one variant'] },
+    );
+  }
+}
+
+/** Ordered variants stay for the order history; archive the product instead. */
+export class VariantInUseError extends DomainError {
+  constructor() {
+    super(
+      'SHOP.VARIANT_IN_USE',
+      'this variant appears in orders; archive the product instead',
+      ErrorKind.Conflict,
+      { sku: ['appears in orders'] },
+    );
+  }
+}
+
+export class StaleProductError extends DomainError {
+  constructor() {
+    super(
+      'SHOP.STALE_PRODUCT',
+      'the product changed since you loaded it; reload and reapply your edit',
+      ErrorKind.PreconditionFailed,
+      { product: ['was changed by someone else'] },
+    );
+  }
+}

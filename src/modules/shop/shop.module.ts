@@ -1,5 +1,16 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import {
+  CategoriesController,
+  CollectionsController,
+  ProductsAdminController,
+  ProductsController,
+} from './catalog.controller';
+import { CatalogRepository } from './catalog.repository';
+import { CatalogResolver } from './catalog.resolver';
+import { CatalogService } from './catalog.service';
+import { CatalogTaxonomyService } from './catalog-taxonomy.service';
+import { CatalogWritesRepository } from './catalog-writes.repository';
 import { Cart, CartItem } from './entities/cart.entity';
 import { Category } from './entities/category.entity';
 import { Collection, CollectionProduct } from './entities/collection.entity';
@@ -31,8 +42,19 @@ import { Variant } from './entities/variant.entity';
       WebhookEvent,
     ]),
   ],
-  controllers: [],
-  providers: [],
+  controllers: [
+    ProductsController,
+    ProductsAdminController,
+    CategoriesController,
+    CollectionsController,
+  ],
+  providers: [
+    CatalogRepository,
+    CatalogWritesRepository,
+    CatalogService,
+    CatalogTaxonomyService,
+    CatalogResolver,
+  ],
   exports: [],
 })
 export class ShopModule {}

@@ -20,6 +20,7 @@ import { Product } from './product.entity';
  */
 @Entity('shop_variants')
 @Unique('shop_variants_sku_key', ['sku'])
+@Unique('shop_variants_product_options_key', ['productId', 'options'])
 @Check('shop_variants_price_check', 'price_minor BETWEEN 0 AND 9007199254740991')
 @Check('shop_variants_weight_check', 'weight_grams >= 0')
 @Check('shop_variants_stock_check', 'on_hand >= 0 AND reserved >= 0 AND reserved <= on_hand')
