@@ -42,6 +42,77 @@ function packageOf(url, functionName) {
 }
 
 /**
+ * Layers of a request, for the byLayer view: the nearest npm package or Stoa frame (as in
+ * byCaller) decides, except that native writes are one row of their own — the bare server makes
+ * the same socket writes, and a sampling profiler on a busy machine inflates them (a thread
+ * preempted in a syscall is sampled there), so they would otherwise blur whichever package
+ * wrapped `res.end` (compression, in Stoa). First match wins.
+ */
+const LAYERS = [
+  [
+    'writes (syscalls: responses, queries, Redis, logs)',
+    { fn: /^(writev|write\w*String|writeBuffer)$/ },
+  ],
+  ['garbage collector', { owner: /^\(garbage collector\)$/ }],
+  ['Node event loop, microtasks', { owner: /^\((Node event loop|program|root)\)$/ }],
+  [
+    'auth + rate limit (JWT, token denylist and throttler in Redis)',
+    {
+      owner:
+        /^(@nestjs\/throttler|@nestjs\/jwt|jsonwebtoken|jws|jwa|ioredis|redis-parser|redis-errors|denque|cluster-key-slot|standard-as-callback)$|^stoa:core\/(redis|auth)/,
+    },
+  ],
+  [
+    'request logs (pino, pino-http)',
+    {
+      owner:
+        /^(pino|pino-http|pino-std-serializers|sonic-boom|@pinojs\/redact|nestjs-pino|thread-stream|quick-format-unescaped|atomic-sleep|safe-stable-stringify|fast-redact)$/,
+    },
+  ],
+  [
+    'metrics (prom-client)',
+    { owner: /^(prom-client|tdigest|bintrees)$|^stoa:core\/observability/ },
+  ],
+  [
+    'security + HTTP middleware (helmet, CORS, compression, cookies)',
+    {
+      owner:
+        /^(helmet|cors|compression|compressible|on-headers|cookie-parser|cookie|csrf-csrf|express-session|vary|negotiator|accepts|bytes)$|^stoa:core\/(security|http)/,
+    },
+  ],
+  [
+    'Nest (router, guards, pipes, validation)',
+    {
+      owner:
+        /^(@nestjs\/.*|rxjs|class-validator|class-transformer|reflect-metadata|validator|libphonenumber-js|tslib)$/,
+    },
+  ],
+  ['TypeORM', { owner: /^typeorm$/ }],
+  [
+    'pg driver',
+    {
+      owner:
+        /^(pg|pg-protocol|pg-pool|pg-types|postgres-array|postgres-date|postgres-interval|postgres-bytea|pg-connection-string|split2)$/,
+    },
+  ],
+  [
+    'Express + Node HTTP',
+    {
+      owner:
+        /^(express|router|finalhandler|send|etag|fresh|parseurl|content-type|on-finished|statuses|type-is|mime-types|depd|encodeurl|escape-html|qs|body-parser|raw-body|iconv-lite|http-errors|proxy-addr|forwarded|range-parser|serve-static|ee-first|debug|ms|path-to-regexp|@nestjs\/platform-express)$/,
+    },
+  ],
+  ['application code (Stoa modules, bare handlers)', { owner: /^(stoa:|bench:)/ }],
+  ['other', { owner: /./ }],
+];
+function layerOf(owner, functionName) {
+  for (const [name, { fn, owner: o }] of LAYERS) {
+    if (fn ? fn.test(functionName) : o.test(owner)) return name;
+  }
+  return 'other';
+}
+
+/**
  * Aggregates a .cpuprofile. A sample's weight is the time until the next sample (as DevTools
  * does). Only samples inside [from, to] count — sample times and process.hrtime share
  * CLOCK_MONOTONIC in microseconds — so start-up and shutdown do not pollute the picture.
@@ -52,9 +123,11 @@ function packageOf(url, functionName) {
  * - byCaller: Node core and native self time charged to the nearest npm package or Stoa frame
  *   above it, which answers "who asked for that work" (e.g. `createPublicKey` → jsonwebtoken).
  *   Inclusive time would not: Express middleware calls next() synchronously, so every
- *   middleware's inclusive time contains the whole rest of the stack.
+ *   middleware's inclusive time contains the whole rest of the stack;
+ * - byLayer: byCaller grouped into the layers of a request (LAYERS), every row, to set Stoa's
+ *   profile beside the bare server's.
  */
-function aggregateProfile(profile, fromUs, toUs) {
+export function aggregateProfile(profile, fromUs, toUs) {
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
   const parentOf = new Map();
   for (const n of profile.nodes) for (const c of n.children ?? []) parentOf.set(c, n.id);
@@ -88,6 +161,7 @@ function aggregateProfile(profile, fromUs, toUs) {
   const byPackage = new Map();
   const byFunction = new Map();
   const byCaller = new Map();
+  const byLayer = new Map();
   const add = (map, key, us) => map.set(key, (map.get(key) ?? 0) + us);
   let total = 0;
   let idle = 0;
@@ -101,6 +175,7 @@ function aggregateProfile(profile, fromUs, toUs) {
     const pkg = pkgOf(id);
     add(byPackage, pkg, us);
     add(byCaller, ownerOf(id), us);
+    add(byLayer, layerOf(ownerOf(id), functionName), us);
     const where = url ? ` (${pkg} ${url.split('/').pop()}:${lineNumber + 1})` : '';
     add(byFunction, `${functionName || '(anonymous)'}${where}`, us);
   }
@@ -116,6 +191,7 @@ function aggregateProfile(profile, fromUs, toUs) {
     byPackage: top(byPackage, 15),
     byFunction: top(byFunction, 20),
     byCaller: top(byCaller, 15),
+    byLayer: top(byLayer, LAYERS.length),
   };
 }
 
@@ -143,13 +219,15 @@ async function profileServer({ stack, start, endpoint, opts, tag }) {
   if (!existsSync(path)) throw new Error(`no profile at ${path} (did the server exit cleanly?)`);
   const profile = JSON.parse(await readFile(path, 'utf8'));
   const aggregate = aggregateProfile(profile, Number(from), Number(to));
+  const perRequest = (ms) => (r.requests.total ? round(ms / r.requests.total, 3) : null);
+  for (const row of aggregate.byLayer) row.msPerRequest = perRequest(row.ms);
   return {
     file: path,
     endpoint: endpoint.path,
     rpsUnderProfiler: round(r.requests.average),
     requests: r.requests.total,
     // Main-thread CPU per request under the profiler (which adds its own overhead).
-    busyMsPerRequest: r.requests.total ? round(aggregate.busyMs / r.requests.total, 3) : null,
+    busyMsPerRequest: perRequest(aggregate.busyMs),
     ...aggregate,
   };
 }
@@ -181,5 +259,6 @@ export function profileTables(p) {
     table('Package', p.byPackage),
     table('Function', p.byFunction),
     table('Charged to caller', p.byCaller),
+    table('Layer', p.byLayer),
   ].join('\n\n');
 }
