@@ -33,7 +33,7 @@ export async function createApp(
   const { config } = options;
   const app = await NestFactory.create<NestExpressApplication>(
     AppModule.register({ ...options, role: 'api' }),
-    { bufferLogs: true, rawBody: false },
+    { bufferLogs: true, rawBody: true },
   );
   app.useLogger(app.get(Logger));
   app.flushLogs();

@@ -29,7 +29,7 @@ import { AccountModule } from '@/modules/account';
 import { BlogModule, BlogWorkerModule } from '@/modules/blog';
 import { AuthModule, AuthWorkerModule } from '@/modules/auth';
 import { NotificationsModule, NotificationsWorkerModule } from '@/modules/notifications';
-import { ShopModule } from '@/modules/shop';
+import { ShopModule, ShopWorkerModule } from '@/modules/shop';
 import { UsersModule } from '@/modules/users';
 
 /** `cli` loads the features for one-off commands: no HTTP, no processors, no cron. */
@@ -52,7 +52,7 @@ const FEATURES = [
   ShopModule,
 ];
 /** Queue processors and cron jobs: the worker role (and the API when WORKERS_IN_API). */
-const WORKERS = [AuthWorkerModule, NotificationsWorkerModule, BlogWorkerModule];
+const WORKERS = [AuthWorkerModule, NotificationsWorkerModule, BlogWorkerModule, ShopWorkerModule];
 
 /**
  * The root module, built for a role. Both roles share the platform (config, database, Redis,

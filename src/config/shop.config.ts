@@ -1,4 +1,4 @@
-import { IsIn, IsOptional, IsString, Matches } from 'class-validator';
+import { IsIn, IsOptional, IsString, IsUrl, Matches } from 'class-validator';
 import { defineConfig, type ConfigOf } from './config.loader';
 import { EnvInt } from './env.decorators';
 
@@ -67,19 +67,35 @@ class ShopEnv {
   @EnvInt(0, Number.MAX_SAFE_INTEGER)
   SHOP_FREE_SHIPPING_FROM?: number;
 
-  /** How long checkout holds stock for an unpaid order. */
-  @EnvInt(1, 24 * 60)
-  SHOP_RESERVATION_MINUTES?: number;
+  /** How long checkout holds stock for an unpaid order, in seconds (default 15 minutes). */
+  @EnvInt(1, 24 * 3600)
+  SHOP_RESERVATION_SECONDS?: number;
 
-  /** The payment provider behind checkout: the built-in fake (default) or Stripe. */
+  /** The payment provider behind checkout. Only the built-in fake exists so far (README). */
   @IsOptional()
-  @IsIn(['fake', 'stripe'])
-  SHOP_PAYMENT_PROVIDER?: 'fake' | 'stripe';
+  @IsIn(['fake'])
+  SHOP_PAYMENT_PROVIDER?: 'fake';
 
   /** Secret that signs payment webhooks (HMAC-SHA256). */
   @IsOptional()
   @IsString()
   SHOP_WEBHOOK_SECRET?: string;
+
+  /** Oldest webhook timestamp accepted, in seconds from now (replay window). */
+  @EnvInt(1, 3600)
+  SHOP_WEBHOOK_TOLERANCE_SECONDS?: number;
+
+  /**
+   * Where the fake provider sends its webhooks. Default: this API's own address
+   * (`/api/v1/shop/webhooks/fake` on the port it listens on).
+   */
+  @IsOptional()
+  @IsUrl({ require_tld: false, protocols: ['http', 'https'] })
+  SHOP_FAKE_PROVIDER_WEBHOOK_URL?: string;
+
+  /** How long the fake provider takes to confirm a payment, in milliseconds. */
+  @EnvInt(0, 60_000)
+  SHOP_FAKE_PROVIDER_DELAY_MS?: number;
 }
 
 export const DEV_SHOP_WEBHOOK_SECRET = 'dev-shop-webhook-secret-change-me';
@@ -95,9 +111,12 @@ export const shopConfig = defineConfig('shop', ShopEnv, (env) => {
       .map((pair) => pair.split(':').map(Number))
       .map(([maxGrams, priceMinor]) => ({ maxGrams, priceMinor })),
     freeShippingFrom: env.SHOP_FREE_SHIPPING_FROM ?? 0,
-    reservationMinutes: env.SHOP_RESERVATION_MINUTES ?? 15,
+    reservationSeconds: env.SHOP_RESERVATION_SECONDS ?? 900,
     paymentProvider: env.SHOP_PAYMENT_PROVIDER ?? 'fake',
     webhookSecret: env.SHOP_WEBHOOK_SECRET ?? DEV_SHOP_WEBHOOK_SECRET,
+    webhookToleranceSeconds: env.SHOP_WEBHOOK_TOLERANCE_SECONDS ?? 300,
+    fakeProviderWebhookUrl: env.SHOP_FAKE_PROVIDER_WEBHOOK_URL,
+    fakeProviderDelayMs: env.SHOP_FAKE_PROVIDER_DELAY_MS ?? 200,
   };
 });
 export type ShopConfig = ConfigOf<typeof shopConfig>;

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { OnEvent } from '@nestjs/event-emitter';
 import { BlogEvent, type ArticlePublishedEvent } from '@/modules/blog';
+import { ShopEvent, type OrderEventPayload } from '@/modules/shop';
 import { UserEvent, type UserRegisteredEvent } from '@/modules/users';
 import { NotificationsService } from './notifications.service';
 
@@ -22,5 +23,11 @@ export class NotificationsListener {
   @OnEvent(BlogEvent.ArticlePublished, { promisify: true, suppressErrors: false })
   async onArticlePublished(event: ArticlePublishedEvent): Promise<void> {
     await this.notifications.enqueueArticlePublished(event.articleId, event.authorId);
+  }
+
+  /** Each paid order gets one receipt. */
+  @OnEvent(ShopEvent.OrderPaid, { promisify: true, suppressErrors: false })
+  async onOrderPaid(event: OrderEventPayload): Promise<void> {
+    await this.notifications.enqueueReceipt(event.orderId);
   }
 }

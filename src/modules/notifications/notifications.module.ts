@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { BlogModule } from '@/modules/blog';
+import { ShopModule } from '@/modules/shop';
 import { UsersModule } from '@/modules/users';
 import { MailDelivery } from './entities/mail-delivery.entity';
 import { Notification } from './entities/notification.entity';
@@ -11,7 +12,12 @@ import { NotificationsListener } from './notifications.listener';
 import { NotificationsService } from './notifications.service';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([MailDelivery, Notification]), UsersModule, BlogModule],
+  imports: [
+    TypeOrmModule.forFeature([MailDelivery, Notification]),
+    UsersModule,
+    BlogModule,
+    ShopModule,
+  ],
   controllers: [NotificationsController],
   providers: [
     NotificationsService,

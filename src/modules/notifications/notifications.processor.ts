@@ -32,6 +32,12 @@ export class NotificationsProcessor extends WorkerHost {
         await this.notifications.sendArticlePublished(articleId, followerId);
         return;
       }
+      case MailJob.OrderReceipt: {
+        const { orderId } = (job as MailJobOf<MailJob.OrderReceipt>).data;
+        const outcome = await this.notifications.sendReceipt(orderId);
+        if (outcome !== 'sent') this.logger.debug(`receipt for order ${orderId}: ${outcome}`);
+        return;
+      }
       default: {
         const unknown: never = job.name;
         throw new Error(`no handler for mail job ${String(unknown)}`);

@@ -1,10 +1,12 @@
 import { InjectQueue } from '@nestjs/bullmq';
-import { Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { shopConfig, type ShopConfig } from '@/config';
 import type { Queue } from 'bullmq';
 import { MailService } from '@/core/mail/mail.service';
 import { TransactionService } from '@/core/database/transaction.service';
 import { MailJob, QueueName, type MailJobPayloads } from '@/core/queue/queue.constants';
 import { ArticlesService } from '@/modules/blog';
+import { formatMinor, OrdersService } from '@/modules/shop';
 import { UsersService, UserNotFoundError } from '@/modules/users';
 import { InboxRepository } from './inbox.repository';
 import { MailDeliveriesRepository } from './mail-deliveries.repository';
@@ -23,7 +25,32 @@ export class NotificationsService {
     private readonly tx: TransactionService,
     private readonly articles: ArticlesService,
     private readonly inbox: InboxRepository,
+    private readonly orders: OrdersService,
+    @Inject(shopConfig.KEY) private readonly shop: ShopConfig,
   ) {}
+
+  async enqueueReceipt(orderId: string): Promise<void> {
+    const payload: MailJobPayloads[MailJob.OrderReceipt] = { orderId };
+    await this.queue.add(MailJob.OrderReceipt, payload, { jobId: `order-receipt-${orderId}` });
+  }
+
+  /** The receipt of a paid order, at most once per order. */
+  async sendReceipt(orderId: string): Promise<'sent' | 'already-sent' | 'gone'> {
+    const order = await this.orders.forReceipt(orderId);
+    if (!order) return 'gone';
+    const amount = (minor: number) =>
+      `${formatMinor(minor, this.shop.currencyExponent)} ${order.currency}`;
+    return this.deliverOnce(`order-receipt:${orderId}`, order.email, 'order-receipt', {
+      number: order.number,
+      lines: order.lines.map((l) => ({ ...l, total: amount(l.totalMinor) })),
+      subtotal: amount(order.subtotalMinor),
+      discount: order.discountMinor > 0 ? amount(order.discountMinor) : undefined,
+      shipping: amount(order.shippingMinor),
+      tax: amount(order.taxMinor),
+      total: amount(order.totalMinor),
+      address: order.shippingAddress,
+    });
+  }
 
   /** Enqueues the welcome mail; the job id makes a second enqueue for one user a no-op. */
   async enqueueWelcome(userId: string): Promise<void> {

@@ -239,3 +239,46 @@ export class StaleProductError extends DomainError {
     );
   }
 }
+
+export class WebhookSignatureError extends DomainError {
+  constructor(problem: string) {
+    super(
+      'SHOP.WEBHOOK_SIGNATURE_INVALID',
+      `webhook refused: signature ${problem}`,
+      ErrorKind.BadRequest,
+      { signature: [problem] },
+    );
+  }
+}
+
+export class UnknownProviderError extends DomainError {
+  constructor() {
+    super('SHOP.UNKNOWN_PROVIDER', 'no such payment provider', ErrorKind.NotFound, {
+      provider: ['not configured'],
+    });
+  }
+}
+
+export class OrderNotPayableError extends DomainError {
+  constructor(status: string) {
+    super(
+      'SHOP.ORDER_NOT_PAYABLE',
+      `an order that is ${status} cannot be paid`,
+      ErrorKind.Conflict,
+      {
+        status: [`is ${status}`],
+      },
+    );
+  }
+}
+
+export class RefundExceedsCaptureError extends DomainError {
+  constructor(refundable: number) {
+    super(
+      'SHOP.REFUND_EXCEEDS_CAPTURED',
+      `at most ${refundable} (minor units) can still be refunded`,
+      ErrorKind.Validation,
+      { amount: [`must be at most ${refundable}`] },
+    );
+  }
+}

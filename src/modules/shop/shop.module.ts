@@ -1,5 +1,8 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { CartsController } from './carts.controller';
+import { CartsRepository } from './carts.repository';
+import { CartsService } from './carts.service';
 import {
   CategoriesController,
   CollectionsController,
@@ -11,6 +14,20 @@ import { CatalogResolver } from './catalog.resolver';
 import { CatalogService } from './catalog.service';
 import { CatalogTaxonomyService } from './catalog-taxonomy.service';
 import { CatalogWritesRepository } from './catalog-writes.repository';
+import { CheckoutService } from './checkout.service';
+import { CouponsRepository } from './coupons.repository';
+import { InventoryController } from './inventory.controller';
+import { InventoryRepository } from './inventory.repository';
+import { InventoryService } from './inventory.service';
+import { OrderLifecycleService } from './order-lifecycle.service';
+import { OrdersController } from './orders.controller';
+import { OrdersRepository } from './orders.repository';
+import { OrdersService } from './orders.service';
+import { FakePaymentProvider } from './payments/fake-payment.provider';
+import { PaymentProvider } from './payments/payment-provider';
+import { PaymentsController } from './payments.controller';
+import { PaymentsRepository } from './payments.repository';
+import { PaymentsService } from './payments.service';
 import { Cart, CartItem } from './entities/cart.entity';
 import { Category } from './entities/category.entity';
 import { Collection, CollectionProduct } from './entities/collection.entity';
@@ -47,6 +64,10 @@ import { Variant } from './entities/variant.entity';
     ProductsAdminController,
     CategoriesController,
     CollectionsController,
+    CartsController,
+    OrdersController,
+    InventoryController,
+    PaymentsController,
   ],
   providers: [
     CatalogRepository,
@@ -54,7 +75,26 @@ import { Variant } from './entities/variant.entity';
     CatalogService,
     CatalogTaxonomyService,
     CatalogResolver,
+    CartsRepository,
+    CartsService,
+    CheckoutService,
+    CouponsRepository,
+    InventoryRepository,
+    InventoryService,
+    OrdersRepository,
+    OrdersService,
+    OrderLifecycleService,
+    PaymentsRepository,
+    PaymentsService,
+    FakePaymentProvider,
+    { provide: PaymentProvider, useExisting: FakePaymentProvider },
   ],
-  exports: [],
+  exports: [
+    OrderLifecycleService,
+    OrdersService,
+    PaymentsService,
+    PaymentsRepository,
+    FakePaymentProvider,
+  ],
 })
 export class ShopModule {}

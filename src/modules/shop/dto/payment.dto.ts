@@ -1,0 +1,53 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsIn, IsOptional, IsString, MaxLength, ValidateNested } from 'class-validator';
+import { FAKE_PAYMENT_METHODS } from '../payments/fake-payment.provider';
+import type { PaymentView } from '../payments.service';
+import { money, MoneyDto } from './money.dto';
+
+export class PayBody {
+  /** With the built-in fake provider, one of its test payment methods. */
+  @ApiProperty({ enum: FAKE_PAYMENT_METHODS, example: 'pm_card_visa' })
+  @IsIn(FAKE_PAYMENT_METHODS)
+  paymentMethod: string;
+}
+
+export class PaymentDto {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty({ enum: ['requires_payment', 'succeeded', 'failed', 'cancelled'] }) status: string;
+  @ApiProperty({ type: MoneyDto }) amount: MoneyDto;
+  /** Confirms the payment with the provider; only in the answer that created the payment. */
+  @ApiPropertyOptional() clientSecret?: string;
+}
+
+export class PaymentResponse {
+  @ApiProperty({ type: PaymentDto }) payment: PaymentDto;
+}
+
+export class RefundBody {
+  @ApiProperty({ type: MoneyDto })
+  @ValidateNested()
+  @Type(() => MoneyDto)
+  amount: MoneyDto;
+
+  @ApiPropertyOptional({ example: 'damaged in transit' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(500)
+  reason?: string;
+}
+
+export class WebhookAck {
+  @ApiProperty() received: boolean;
+  /** The event id was seen before; nothing was done again. */
+  @ApiProperty() duplicate: boolean;
+}
+
+export function toPaymentDto(p: PaymentView): PaymentDto {
+  return {
+    id: p.id,
+    status: p.status,
+    amount: money(p.amountMinor, p.currency),
+    ...(p.clientSecret ? { clientSecret: p.clientSecret } : {}),
+  };
+}

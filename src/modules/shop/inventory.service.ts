@@ -1,0 +1,38 @@
+import { Injectable } from '@nestjs/common';
+import type { AuthUser } from '@/core/auth/permissions';
+import { CartsRepository } from './carts.repository';
+import { InventoryRepository } from './inventory.repository';
+import { InsufficientStockAdjustmentError, VariantNotFoundError } from './shop.errors';
+
+/** Staff stock operations; checkout and payment move stock through the repository directly. */
+@Injectable()
+export class InventoryService {
+  constructor(
+    private readonly inventory: InventoryRepository,
+    private readonly carts: CartsRepository,
+  ) {}
+
+  async adjust(
+    variantId: string,
+    change: { delta: number; note: string; reason: 'adjustment' | 'return' },
+    actor: AuthUser,
+  ) {
+    const level = await this.inventory.adjust(
+      variantId,
+      change.delta,
+      change.note,
+      actor.id,
+      change.reason,
+    );
+    if (!level) {
+      if (!(await this.carts.variantForSale(variantId))) throw new VariantNotFoundError();
+      throw new InsufficientStockAdjustmentError();
+    }
+    return { ...level, available: level.onHand - level.reserved };
+  }
+
+  async movements(variantId: string, page: { limit: number; offset: number }) {
+    if (!(await this.carts.variantForSale(variantId))) throw new VariantNotFoundError();
+    return this.inventory.movements(variantId, page);
+  }
+}

@@ -1,0 +1,160 @@
+import { createHash } from 'node:crypto';
+import { InjectQueue } from '@nestjs/bullmq';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
+import type { Queue } from 'bullmq';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { shopConfig, type ShopConfig } from '@/config';
+import { QueueName, ShopJob, type ShopJobPayloads } from '@/core/queue/queue.constants';
+import { PaymentProvider, type CreatedPayment, type ProviderEvent } from './payment-provider';
+import { signWebhook } from './webhook-signature';
+
+/**
+ * Test payment methods, after Stripe's test cards: what the "customer" does at the provider.
+ * - `pm_card_visa`: succeeds.
+ * - `pm_card_chargeDeclined`: fails.
+ * - `pm_card_duplicateEvents`: succeeds, and the provider sends the event twice.
+ * - `pm_card_outOfOrder`: a first attempt failed, the retry succeeded, and the two events
+ *   arrive newest first (the stale failure after the success).
+ */
+export const FAKE_PAYMENT_METHODS = [
+  'pm_card_visa',
+  'pm_card_chargeDeclined',
+  'pm_card_duplicateEvents',
+  'pm_card_outOfOrder',
+] as const;
+export type FakePaymentMethod = (typeof FAKE_PAYMENT_METHODS)[number];
+
+interface FakeEventBody {
+  id: string;
+  type: 'payment.succeeded' | 'payment.failed' | 'refund.succeeded';
+  created: number;
+  data: { payment: string; amount: number; currency: string };
+}
+
+/** Ids derived from the idempotency key: the same call creates the same object, even after a restart. */
+const idFor = (prefix: string, key: string) =>
+  `${prefix}_${createHash('sha256').update(key).digest('base64url').slice(0, 24)}`;
+
+/**
+ * A payment provider that behaves like a remote one without leaving the machine: it answers
+ * `createPayment` at once, then "the customer confirms" and it calls our webhook later — signed
+ * with the shared secret over timestamp + raw body, retried with backoff until we answer 2xx
+ * (delivery runs as BullMQ jobs, so it survives our restarts like a provider's retries would).
+ * It can fail a payment, send an event twice and send events out of order (see the payment
+ * methods above), which is what the webhook handling must survive.
+ */
+@Injectable()
+export class FakePaymentProvider extends PaymentProvider {
+  readonly name = 'fake';
+  private readonly logger = new Logger(FakePaymentProvider.name);
+
+  constructor(
+    @Inject(shopConfig.KEY) private readonly config: ShopConfig,
+    @InjectQueue(QueueName.Shop)
+    private readonly queue: Queue<ShopJobPayloads[ShopJob], void, ShopJob>,
+    private readonly adapterHost: HttpAdapterHost,
+  ) {
+    super();
+  }
+
+  async createPayment(input: {
+    orderId: string;
+    amountMinor: number;
+    currency: string;
+    paymentMethod: string;
+    idempotencyKey: string;
+  }): Promise<CreatedPayment> {
+    const providerPaymentId = idFor('fpi', input.idempotencyKey);
+    const data = {
+      payment: providerPaymentId,
+      amount: input.amountMinor,
+      currency: input.currency,
+    };
+    const now = Math.floor(Date.now() / 1000);
+    const event = (type: FakeEventBody['type'], created: number, n = 0): FakeEventBody => ({
+      id: idFor('evt', `${providerPaymentId}:${type}:${n}`),
+      type,
+      created,
+      data,
+    });
+    const method = input.paymentMethod as FakePaymentMethod;
+    const deliveries: FakeEventBody[] =
+      method === 'pm_card_chargeDeclined'
+        ? [event('payment.failed', now)]
+        : method === 'pm_card_duplicateEvents'
+          ? [event('payment.succeeded', now), event('payment.succeeded', now)]
+          : method === 'pm_card_outOfOrder'
+            ? [event('payment.succeeded', now), event('payment.failed', now - 5, 1)]
+            : [event('payment.succeeded', now)];
+    await this.send(deliveries);
+    return { providerPaymentId, clientSecret: `${providerPaymentId}_secret` };
+  }
+
+  async refund(input: {
+    providerPaymentId: string;
+    amountMinor: number;
+    idempotencyKey: string;
+  }): Promise<{ providerRefundId: string }> {
+    return Promise.resolve({ providerRefundId: idFor('fre', input.idempotencyKey) });
+  }
+
+  parseEvent(payload: unknown): ProviderEvent {
+    const body = payload as Partial<FakeEventBody>;
+    if (typeof body?.id !== 'string' || typeof body.created !== 'number' || !body.data) {
+      return { id: String(body?.id ?? 'unknown'), type: 'other', createdAt: new Date() };
+    }
+    return {
+      id: body.id,
+      type:
+        body.type === 'payment.succeeded' || body.type === 'payment.failed' ? body.type : 'other',
+      providerPaymentId: body.data.payment,
+      amountMinor: body.data.amount,
+      currency: body.data.currency,
+      createdAt: new Date(body.created * 1000),
+    };
+  }
+
+  /** The worker's side of a delivery: POST the signed body; a non-2xx answer is retried. */
+  async deliver(url: string, body: string): Promise<void> {
+    const response = await fetch(url, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        'stoa-signature': signWebhook(this.config.webhookSecret, body),
+      },
+      body,
+      signal: AbortSignal.timeout(10_000),
+    });
+    if (!response.ok) throw new Error(`webhook answered ${response.status}`);
+  }
+
+  private async send(events: FakeEventBody[]): Promise<void> {
+    const url = this.webhookUrl();
+    if (!url) {
+      this.logger.warn('fake provider: no webhook URL (API not listening); events not sent');
+      return;
+    }
+    for (const [index, event] of events.entries()) {
+      const payload: ShopJobPayloads[ShopJob.DeliverFakeWebhook] = {
+        url,
+        body: JSON.stringify(event),
+      };
+      await this.queue.add(ShopJob.DeliverFakeWebhook, payload, {
+        jobId: `fake-webhook-${event.id}-${index}`,
+        delay: this.config.fakeProviderDelayMs + index * 50,
+      });
+    }
+  }
+
+  private webhookUrl(): string | undefined {
+    if (this.config.fakeProviderWebhookUrl) return this.config.fakeProviderWebhookUrl;
+    const server = this.adapterHost.httpAdapter?.getHttpServer() as Server | undefined;
+    const address: AddressInfo | string | null | undefined = server?.address();
+    if (!address || typeof address === 'string') return undefined;
+    const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+    const reachable = host === '0.0.0.0' || host === '[::]' ? '127.0.0.1' : host;
+    return `http://${reachable}:${address.port}/api/v1/shop/webhooks/fake`;
+  }
+}

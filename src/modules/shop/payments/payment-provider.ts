@@ -1,0 +1,46 @@
+/** What our side needs from a payment service provider (PSP). */
+export interface CreatedPayment {
+  providerPaymentId: string;
+  /** Handed to the client to confirm the payment with the provider (card entry, 3-D Secure). */
+  clientSecret: string;
+}
+
+/** A provider event, normalised; the raw payload is stored too. */
+export interface ProviderEvent {
+  id: string;
+  type: 'payment.succeeded' | 'payment.failed' | 'refund.succeeded' | 'other';
+  providerPaymentId?: string;
+  amountMinor?: number;
+  currency?: string;
+  /** When the provider created the event (orders events that arrive out of order). */
+  createdAt: Date;
+}
+
+/**
+ * The seam to a payment provider. The shop never talks to one directly: it creates payments and
+ * refunds through this class and learns outcomes only from signed webhooks (a payment's result
+ * is never taken from the client). `fake` is built in; a real provider implements the same three
+ * methods (see src/modules/shop/README.md for the Stripe mapping).
+ */
+export abstract class PaymentProvider {
+  abstract readonly name: string;
+
+  /** Creates a payment for an order; `idempotencyKey` makes a retried call create it once. */
+  abstract createPayment(input: {
+    orderId: string;
+    amountMinor: number;
+    currency: string;
+    paymentMethod: string;
+    idempotencyKey: string;
+  }): Promise<CreatedPayment>;
+
+  /** Refunds part or all of a captured payment; idempotent by key like `createPayment`. */
+  abstract refund(input: {
+    providerPaymentId: string;
+    amountMinor: number;
+    idempotencyKey: string;
+  }): Promise<{ providerRefundId: string }>;
+
+  /** Reads an event from the JSON body whose signature was verified. */
+  abstract parseEvent(payload: unknown): ProviderEvent;
+}

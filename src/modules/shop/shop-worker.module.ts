@@ -1,0 +1,7 @@
+import { Module } from '@nestjs/common';
+import { ShopEventsSweep, ShopHoldSweep, ShopProcessor } from './shop.processor';
+import { ShopModule } from './shop.module';
+
+/** The shop's background work (stock holds, payments), loaded by worker roles only. */
+@Module({ imports: [ShopModule], providers: [ShopProcessor, ShopHoldSweep, ShopEventsSweep] })
+export class ShopWorkerModule {}

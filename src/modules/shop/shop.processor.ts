@@ -1,0 +1,115 @@
+import { OnWorkerEvent, Processor, WorkerHost } from '@nestjs/bullmq';
+import { Injectable, Logger } from '@nestjs/common';
+import { Cron, CronExpression } from '@nestjs/schedule';
+import type { Job } from 'bullmq';
+import { AdvisoryLockService } from '@/core/database/advisory-lock.service';
+import { MetricsService } from '@/core/observability/metrics.service';
+import { QueueName, ShopJob, type ShopJobPayloads } from '@/core/queue/queue.constants';
+import { OrderLifecycleService } from './order-lifecycle.service';
+import { FakePaymentProvider } from './payments/fake-payment.provider';
+import { PaymentsRepository } from './payments.repository';
+import { PaymentsService } from './payments.service';
+
+type ShopJobOf<N extends ShopJob> = Job<ShopJobPayloads[N], void, N>;
+
+/** Worker for the `shop` queue. Every handler is idempotent (guarded transitions). */
+@Processor(QueueName.Shop)
+export class ShopProcessor extends WorkerHost {
+  private readonly logger = new Logger(ShopProcessor.name);
+
+  constructor(
+    private readonly lifecycle: OrderLifecycleService,
+    private readonly payments: PaymentsService,
+    private readonly fakeProvider: FakePaymentProvider,
+    private readonly metrics: MetricsService,
+  ) {
+    super();
+  }
+
+  async process(job: Job<ShopJobPayloads[ShopJob], void, ShopJob>): Promise<void> {
+    switch (job.name) {
+      case ShopJob.ExpireHold: {
+        const { orderId } = (job as ShopJobOf<ShopJob.ExpireHold>).data;
+        if (await this.lifecycle.expireHold(orderId)) {
+          this.logger.log(`order ${orderId}: hold expired, stock released`);
+        }
+        return;
+      }
+      case ShopJob.ProcessProviderEvent: {
+        const { webhookEventId } = (job as ShopJobOf<ShopJob.ProcessProviderEvent>).data;
+        const outcome = await this.payments.process(webhookEventId);
+        this.logger.log(`provider event ${webhookEventId}: ${outcome}`);
+        return;
+      }
+      case ShopJob.DeliverFakeWebhook: {
+        const { url, body } = (job as ShopJobOf<ShopJob.DeliverFakeWebhook>).data;
+        await this.fakeProvider.deliver(url, body);
+        return;
+      }
+      default: {
+        const unknown: never = job.name;
+        throw new Error(`no handler for shop job ${String(unknown)}`);
+      }
+    }
+  }
+
+  @OnWorkerEvent('completed')
+  onCompleted(job: Job): void {
+    this.metrics.jobsProcessed.inc({ queue: QueueName.Shop, name: job.name, outcome: 'completed' });
+  }
+
+  @OnWorkerEvent('failed')
+  onFailed(job: Job | undefined): void {
+    this.metrics.jobsProcessed.inc({
+      queue: QueueName.Shop,
+      name: job?.name ?? 'unknown',
+      outcome: 'failed',
+    });
+  }
+}
+
+/**
+ * Every minute, queues provider events that were stored but never processed (the process died
+ * between storing and enqueueing). The job id makes a second enqueue a no-op.
+ */
+@Injectable()
+export class ShopEventsSweep {
+  constructor(
+    private readonly payments: PaymentsService,
+    private readonly events: PaymentsRepository,
+    private readonly locks: AdvisoryLockService,
+  ) {}
+
+  @Cron(CronExpression.EVERY_MINUTE, { name: 'shop-events-sweep' })
+  async run(): Promise<number> {
+    const { result } = await this.locks.tryWithLock('cron:shop-events-sweep', async () => {
+      const ids = await this.events.unprocessedEvents(60, 500);
+      for (const id of ids) await this.payments.enqueue(id);
+      return ids.length;
+    });
+    return result ?? 0;
+  }
+}
+
+/**
+ * Every minute, releases the stock of unpaid orders whose hold ran out but whose delayed job
+ * was lost (crash between commit and enqueue, queue data lost). One worker at a time.
+ */
+@Injectable()
+export class ShopHoldSweep {
+  private readonly logger = new Logger(ShopHoldSweep.name);
+
+  constructor(
+    private readonly lifecycle: OrderLifecycleService,
+    private readonly locks: AdvisoryLockService,
+  ) {}
+
+  @Cron(CronExpression.EVERY_MINUTE, { name: 'shop-hold-sweep' })
+  async run(): Promise<number> {
+    const { result } = await this.locks.tryWithLock('cron:shop-hold-sweep', () =>
+      this.lifecycle.expireAllDue(),
+    );
+    if (result) this.logger.log(`released the holds of ${result} unpaid order(s)`);
+    return result ?? 0;
+  }
+}

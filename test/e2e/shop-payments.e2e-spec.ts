@@ -1,0 +1,362 @@
+import { randomUUID } from 'node:crypto';
+import { Role } from '@/core/auth/permissions';
+import { signWebhook } from '@/modules/shop/payments/webhook-signature';
+import { createUserWithRole, registerUser, type RegisteredUser } from '../factories/user.factory';
+import { createTestApp, type TestApp } from '../helpers/test-app';
+
+interface Money {
+  amount: number;
+  currency: string;
+}
+interface Order {
+  number: string;
+  status: string;
+  totals: { total: Money };
+  captured: Money;
+  refunded: Money;
+  history: { from: string | null; to: string; note: string | null }[];
+}
+
+const SECRET = 'test-webhook-secret';
+const address = { name: 'A', line1: '1 Road', city: 'Town', postalCode: '12345', country: 'DE' };
+const as = (u?: { token: string }): Record<string, string> =>
+  u ? { Authorization: `Token ${u.token}` } : {};
+
+/**
+ * Payments through the built-in fake provider, which calls the webhook over real HTTP with real
+ * signatures, fails, duplicates and reorders events on request — and the webhook endpoint
+ * refusing anything not signed with the shared secret.
+ */
+describe('Shop — payments, webhooks, refunds (e2e)', () => {
+  let t: TestApp;
+  let admin: { token: string };
+
+  beforeAll(async () => {
+    t = await createTestApp({
+      workers: true,
+      env: { SHOP_WEBHOOK_SECRET: SECRET, SHOP_FAKE_PROVIDER_DELAY_MS: '20' },
+    });
+    await t.app.listen(0, '127.0.0.1'); // the fake provider calls back to this address
+    admin = await createUserWithRole(t, Role.Admin);
+  });
+
+  afterAll(async () => {
+    await t.close();
+  });
+
+  async function order(customer: RegisteredUser, stock = 5) {
+    const sku = `SKU-${randomUUID().slice(0, 8)}`;
+    const [v] = await t.dataSource.query<{ id: string }[]>(
+      `WITH p AS (INSERT INTO shop_products (slug, title, status) VALUES ($1, $1, 'active') RETURNING id)
+       INSERT INTO shop_variants (product_id, sku, title, price_minor, on_hand)
+       SELECT id, $1, 'Default', 2500, $2 FROM p RETURNING id`,
+      [sku.toLowerCase(), stock],
+    );
+    const cartId = (
+      (await t.http().post('/api/v1/shop/carts').set(as(customer)).expect(201)).body as {
+        cart: { id: string };
+      }
+    ).cart.id;
+    await t
+      .http()
+      .put(`/api/v1/shop/carts/${cartId}/items/${v.id}`)
+      .set(as(customer))
+      .send({ quantity: 2 })
+      .expect(200);
+    const placed = (
+      await t
+        .http()
+        .post(`/api/v1/shop/carts/${cartId}/checkout`)
+        .set(as(customer))
+        .send({ shippingAddress: address })
+        .expect(201)
+    ).body as { order: Order };
+    return { order: placed.order, variantId: v.id };
+  }
+
+  const pay = (
+    customer: RegisteredUser,
+    number: string,
+    paymentMethod: string,
+    key = randomUUID(),
+  ) =>
+    t
+      .http()
+      .post(`/api/v1/shop/orders/${number}/payments`)
+      .set(as(customer))
+      .set('Idempotency-Key', key)
+      .send({ paymentMethod });
+
+  async function until(customer: RegisteredUser, number: string, status: string): Promise<Order> {
+    let current: Order | undefined;
+    for (let i = 0; i < 80; i++) {
+      current = (
+        (await t.http().get(`/api/v1/shop/orders/${number}`).set(as(customer)).expect(200))
+          .body as {
+          order: Order;
+        }
+      ).order;
+      if (current.status === status) return current;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    throw new Error(`order ${number} stayed ${current?.status ?? '?'}, expected ${status}`);
+  }
+
+  const stock = async (variantId: string) =>
+    (
+      await t.dataSource.query<{ on_hand: number; reserved: number }[]>(
+        'SELECT on_hand, reserved FROM shop_variants WHERE id = $1',
+        [variantId],
+      )
+    )[0];
+
+  /** Receipt mails recorded for an order, waiting a little for the outbox and the mail job. */
+  async function receipts(number: string): Promise<string[]> {
+    let rows: { status: string }[] = [];
+    for (let i = 0; i < 50; i++) {
+      rows = await t.dataSource.query<{ status: string }[]>(
+        `SELECT d.status FROM mail_deliveries d JOIN shop_orders o ON d.key = 'order-receipt:' || o.id
+         WHERE o.number = $1`,
+        [number],
+      );
+      if (rows.some((r) => r.status === 'sent')) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    return rows.map((r) => r.status);
+  }
+
+  const outcomes = async (like: string) =>
+    (
+      await t.dataSource.query<{ type: string; outcome: string | null }[]>(
+        `SELECT type, outcome FROM shop_webhook_events WHERE payload->'data'->>'payment' LIKE $1 ORDER BY id`,
+        [like],
+      )
+    ).map((r) => `${r.type}: ${r.outcome ?? 'pending'}`);
+
+  it('should pay through a signed webhook, sell the held stock, then refund in parts', async () => {
+    const customer = await registerUser(t);
+    const { order: placed, variantId } = await order(customer);
+    const res = await pay(customer, placed.number, 'pm_card_visa').expect(201);
+    const payment = (
+      res.body as { payment: { status: string; amount: Money; clientSecret: string } }
+    ).payment;
+    expect(payment).toMatchObject({ status: 'requires_payment', amount: placed.totals.total });
+    expect(payment.clientSecret).toMatch(/^fpi_/);
+    const paid = await until(customer, placed.number, 'paid');
+    expect(paid.captured).toEqual(placed.totals.total);
+    expect(await stock(variantId)).toEqual({ on_hand: 3, reserved: 0 });
+    expect(await receipts(placed.number)).toEqual(['sent']);
+    // The client cannot pay twice.
+    const again = await pay(customer, placed.number, 'pm_card_visa').expect(201);
+    expect((again.body as { payment: { status: string } }).payment.status).toBe('succeeded');
+
+    const total = placed.totals.total.amount;
+    const refund = (amount: number, key = randomUUID()) =>
+      t
+        .http()
+        .post(`/api/v1/shop/orders/${placed.number}/refunds`)
+        .set(as(admin))
+        .set('Idempotency-Key', key)
+        .send({ amount: { amount, currency: 'EUR' }, reason: 'goodwill' });
+    await t
+      .http()
+      .post(`/api/v1/shop/orders/${placed.number}/refunds`)
+      .set(as(customer))
+      .set('Idempotency-Key', randomUUID())
+      .send({ amount: { amount: 1, currency: 'EUR' } })
+      .expect(403);
+    const key = randomUUID();
+    const partial = (await refund(1000, key).expect(201)).body as { order: Order };
+    expect(partial.order).toMatchObject({
+      status: 'partially_refunded',
+      refunded: { amount: 1000 },
+    });
+    const replay = await refund(1000, key).expect(201);
+    expect(replay.headers['idempotent-replayed']).toBe('true');
+    const tooMuch = await refund(total).expect(422);
+    expect((tooMuch.body as { code: string }).code).toBe('SHOP.REFUND_EXCEEDS_CAPTURED');
+    await refund(1, randomUUID()).set('Idempotency-Key', key).expect(422); // same key, other body
+    await t
+      .http()
+      .post(`/api/v1/shop/orders/${placed.number}/refunds`)
+      .set(as(admin))
+      .set('Idempotency-Key', randomUUID())
+      .send({ amount: { amount: 1, currency: 'USD' } })
+      .expect(422);
+    const full = (await refund(total - 1000).expect(201)).body as { order: Order };
+    expect(full.order).toMatchObject({ status: 'refunded', refunded: { amount: total } });
+    const [{ n }] = await t.dataSource.query<{ n: number }[]>(
+      `SELECT count(*)::int AS n FROM shop_refunds r JOIN shop_orders o ON o.id = r.order_id WHERE o.number = $1`,
+      [placed.number],
+    );
+    expect(n).toBe(2);
+  });
+
+  it('should leave a declined order payable, then take a new payment', async () => {
+    const customer = await registerUser(t);
+    const { order: placed } = await order(customer);
+    await pay(customer, placed.number, 'pm_card_chargeDeclined').expect(201);
+    await new Promise((r) => setTimeout(r, 200));
+    for (let i = 0; i < 50; i++) {
+      const [row] = await t.dataSource.query<{ status: string }[]>(
+        `SELECT p.status FROM shop_payments p JOIN shop_orders o ON o.id = p.order_id WHERE o.number = $1`,
+        [placed.number],
+      );
+      if (row?.status === 'failed') break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    expect((await until(customer, placed.number, 'pending_payment')).status).toBe(
+      'pending_payment',
+    );
+    await pay(customer, placed.number, 'pm_card_visa').expect(201);
+    await until(customer, placed.number, 'paid');
+  });
+
+  it('should apply a duplicated event once and ignore a stale failure that arrives late', async () => {
+    const customer = await registerUser(t);
+    const dup = await order(customer);
+    const ooo = await order(customer);
+    const p1 = (await pay(customer, dup.order.number, 'pm_card_duplicateEvents').expect(201))
+      .body as { payment: { clientSecret: string } };
+    const p2 = (await pay(customer, ooo.order.number, 'pm_card_outOfOrder').expect(201)).body as {
+      payment: { clientSecret: string };
+    };
+    const paid = await until(customer, dup.order.number, 'paid');
+    await until(customer, ooo.order.number, 'paid');
+    await new Promise((r) => setTimeout(r, 500)); // let the second deliveries land
+    expect(paid.history.filter((h) => h.to === 'paid')).toHaveLength(1);
+    expect(await receipts(dup.order.number)).toEqual(['sent']);
+    expect(await stock(dup.variantId)).toEqual({ on_hand: 3, reserved: 0 });
+    const id1 = p1.payment.clientSecret.replace(/_secret$/, '');
+    const id2 = p2.payment.clientSecret.replace(/_secret$/, '');
+    expect(await outcomes(id1)).toEqual(['payment.succeeded: order paid']); // stored once
+    expect(await outcomes(id2)).toEqual([
+      'payment.succeeded: order paid',
+      'payment.failed: stale: payment already succeeded',
+    ]);
+  });
+
+  it('should refuse unsigned, tampered, stale and foreign webhooks and store nothing', async () => {
+    const body = JSON.stringify({
+      id: `evt_${randomUUID()}`,
+      type: 'payment.succeeded',
+      created: Math.floor(Date.now() / 1000),
+      data: { payment: 'fpi_forged', amount: 1, currency: 'EUR' },
+    });
+    const post = (headers: Record<string, string>, payload = body, provider = 'fake') =>
+      t
+        .http()
+        .post(`/api/v1/shop/webhooks/${provider}`)
+        .set('Content-Type', 'application/json')
+        .set(headers)
+        .send(payload);
+    const codes = async (res: Promise<{ status: number; body: unknown }>) => {
+      const r = await res;
+      return [r.status, (r.body as { code: string }).code];
+    };
+    expect(await codes(post({}))).toEqual([400, 'SHOP.WEBHOOK_SIGNATURE_INVALID']);
+    expect(await codes(post({ 'Stoa-Signature': signWebhook('wrong-secret', body) }))).toEqual([
+      400,
+      'SHOP.WEBHOOK_SIGNATURE_INVALID',
+    ]);
+    const signed = signWebhook(SECRET, body);
+    expect(
+      await codes(post({ 'Stoa-Signature': signed }, body.replace('"amount":1', '"amount":9'))),
+    ).toEqual([400, 'SHOP.WEBHOOK_SIGNATURE_INVALID']);
+    const old = signWebhook(SECRET, body, new Date(Date.now() - 10 * 60_000));
+    expect(await codes(post({ 'Stoa-Signature': old }))).toEqual([
+      400,
+      'SHOP.WEBHOOK_SIGNATURE_INVALID',
+    ]);
+    expect(await codes(post({ 'Stoa-Signature': signed }, body, 'stripe'))).toEqual([
+      404,
+      'SHOP.UNKNOWN_PROVIDER',
+    ]);
+    const [{ n }] = await t.dataSource.query<{ n: number }[]>(
+      `SELECT count(*)::int AS n FROM shop_webhook_events WHERE payload->'data'->>'payment' = 'fpi_forged'`,
+    );
+    expect(n).toBe(0);
+  });
+
+  it('should not apply a capture that differs from the order total', async () => {
+    const customer = await registerUser(t);
+    const { order: placed } = await order(customer);
+    const [{ id }] = await t.dataSource.query<{ id: string }[]>(
+      `SELECT id FROM shop_orders WHERE number = $1`,
+      [placed.number],
+    );
+    await t.dataSource.query(
+      `INSERT INTO shop_payments (order_id, provider, provider_payment_id, amount_minor, currency)
+       VALUES ($1, 'fake', 'fpi_short', $2, 'EUR')`,
+      [id, placed.totals.total.amount],
+    );
+    const body = JSON.stringify({
+      id: `evt_${randomUUID()}`,
+      type: 'payment.succeeded',
+      created: Math.floor(Date.now() / 1000),
+      data: { payment: 'fpi_short', amount: placed.totals.total.amount - 1, currency: 'EUR' },
+    });
+    await t
+      .http()
+      .post('/api/v1/shop/webhooks/fake')
+      .set('Content-Type', 'application/json')
+      .set('Stoa-Signature', signWebhook(SECRET, body))
+      .send(body)
+      .expect(200);
+    for (let i = 0; i < 50 && (await outcomes('fpi_short'))[0]?.endsWith('pending'); i++) {
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(await outcomes('fpi_short')).toEqual([
+      'payment.succeeded: amount mismatch: not applied, needs review',
+    ]);
+    expect((await until(customer, placed.number, 'pending_payment')).captured.amount).toBe(0);
+  });
+
+  it('should refund a payment that succeeds after its order was cancelled', async () => {
+    const customer = await registerUser(t);
+    const { order: placed, variantId } = await order(customer);
+    const [{ id }] = await t.dataSource.query<{ id: string }[]>(
+      `SELECT id FROM shop_orders WHERE number = $1`,
+      [placed.number],
+    );
+    await t.dataSource.query(
+      `INSERT INTO shop_payments (order_id, provider, provider_payment_id, amount_minor, currency)
+       VALUES ($1, 'fake', 'fpi_late', $2, 'EUR')`,
+      [id, placed.totals.total.amount],
+    );
+    await t
+      .http()
+      .post(`/api/v1/shop/orders/${placed.number}/cancel`)
+      .set(as(customer))
+      .send({})
+      .expect(200);
+    const body = JSON.stringify({
+      id: `evt_${randomUUID()}`,
+      type: 'payment.succeeded',
+      created: Math.floor(Date.now() / 1000),
+      data: { payment: 'fpi_late', amount: placed.totals.total.amount, currency: 'EUR' },
+    });
+    const ack = await t
+      .http()
+      .post('/api/v1/shop/webhooks/fake')
+      .set('Content-Type', 'application/json')
+      .set('Stoa-Signature', signWebhook(SECRET, body))
+      .send(body)
+      .expect(200);
+    expect(ack.body).toEqual({ received: true, duplicate: false });
+    const again = await t
+      .http()
+      .post('/api/v1/shop/webhooks/fake')
+      .set('Content-Type', 'application/json')
+      .set('Stoa-Signature', signWebhook(SECRET, body))
+      .send(body)
+      .expect(200);
+    expect(again.body).toEqual({ received: true, duplicate: true });
+    for (let i = 0; i < 50 && (await outcomes('fpi_late'))[0]?.endsWith('pending'); i++) {
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    expect((await outcomes('fpi_late'))[0]).toMatch(/order was cancelled: payment refunded/);
+    expect((await until(customer, placed.number, 'cancelled')).status).toBe('cancelled');
+    expect(await stock(variantId)).toEqual({ on_hand: 5, reserved: 0 });
+  });
+});
