@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, QueryFailedError, type EntityManager } from 'typeorm';
-import { isoTimestamp } from '@/core/database/sql';
 import type { ProductStatus } from './entities/product.entity';
 import {
   CategoryHasChildrenError,
@@ -34,16 +33,6 @@ export interface LockedProduct {
   slug: string;
   status: ProductStatus;
   version: number;
-}
-
-export interface CollectionRow {
-  slug: string;
-  title: string;
-  description: string;
-  /** Active products in it. */
-  productsCount: number;
-  createdAt: string;
-  updatedAt: string;
 }
 
 const COLUMN: Record<keyof ProductFields, string> = {
@@ -80,7 +69,7 @@ function conflictOf(error: unknown): Error | undefined {
   }
 }
 
-async function mapConflicts<T>(work: Promise<T>): Promise<T> {
+export async function mapConflicts<T>(work: Promise<T>): Promise<T> {
   try {
     return await work;
   } catch (error) {
@@ -89,7 +78,7 @@ async function mapConflicts<T>(work: Promise<T>): Promise<T> {
 }
 
 /**
- * Catalog writes: products with their variants, categories and collections. Every product
+ * Writes of products with their variants. Every product
  * write ends with `saveProduct`, which recomputes the price range from the variants in the
  * same transaction and bumps the version (the ETag). Constraint violations come back as the
  * shop's domain errors (409 with a code), never as a 500.
@@ -248,207 +237,5 @@ export class CatalogWritesRepository {
       [variantIds],
     );
     return rows.map((r) => r.slug);
-  }
-
-  // ---------------------------------------------------------------- categories
-
-  async categoryIdBySlug(manager: EntityManager, slug: string): Promise<string | undefined> {
-    const [row] = await manager.query<{ id: string }[]>(
-      'SELECT id FROM shop_categories WHERE slug = $1',
-      [slug],
-    );
-    return row?.id;
-  }
-
-  async insertCategory(
-    manager: EntityManager,
-    fields: { slug: string; name: string; parentId: string | null; position: number },
-  ): Promise<void> {
-    await mapConflicts(
-      manager.query(
-        'INSERT INTO shop_categories (slug, name, parent_id, position) VALUES ($1, $2, $3, $4)',
-        [fields.slug, fields.name, fields.parentId, fields.position],
-      ),
-    );
-  }
-
-  /**
-   * Serialises moves in the category tree for this transaction: two concurrent moves (A under
-   * B, B under A) would each pass the cycle check alone.
-   */
-  async lockCategoryTree(manager: EntityManager): Promise<void> {
-    await manager.query(`SELECT pg_advisory_xact_lock(hashtext('shop_categories_tree'))`);
-  }
-
-  /** Whether `candidateId` is `categoryId` itself or lies below it. */
-  async isSelfOrDescendant(
-    manager: EntityManager,
-    categoryId: string,
-    candidateId: string,
-  ): Promise<boolean> {
-    const [row] = await manager.query<{ found: boolean }[]>(
-      `WITH RECURSIVE below AS (
-         SELECT id FROM shop_categories WHERE id = $1
-         UNION
-         SELECT c.id FROM shop_categories c JOIN below b ON c.parent_id = b.id
-       ) SELECT EXISTS (SELECT 1 FROM below WHERE id = $2) AS found`,
-      [categoryId, candidateId],
-    );
-    return row.found;
-  }
-
-  async updateCategory(
-    manager: EntityManager,
-    id: string,
-    changes: Partial<{ slug: string; name: string; parentId: string | null; position: number }>,
-  ): Promise<void> {
-    const columns = { slug: 'slug', name: 'name', parentId: 'parent_id', position: 'position' };
-    const params: unknown[] = [id];
-    const sets = Object.entries(changes)
-      .filter(([, value]) => value !== undefined)
-      .map(([key, value]) => {
-        params.push(value);
-        return `${columns[key as keyof typeof columns]} = $${params.length}`;
-      });
-    await mapConflicts(
-      manager.query(
-        `UPDATE shop_categories SET ${[...sets, 'updated_at = now()'].join(', ')} WHERE id = $1`,
-        params,
-      ),
-    );
-  }
-
-  /** Deletes a leaf category; its products become uncategorised (FK SET NULL). */
-  async deleteCategory(manager: EntityManager, id: string): Promise<void> {
-    await mapConflicts(manager.query('DELETE FROM shop_categories WHERE id = $1', [id]));
-  }
-
-  /** Slugs of the products directly in a category (their copies show its name). */
-  async productSlugsInCategory(manager: EntityManager, categoryId: string): Promise<string[]> {
-    const rows = await manager.query<{ slug: string }[]>(
-      'SELECT slug FROM shop_products WHERE category_id = $1',
-      [categoryId],
-    );
-    return rows.map((r) => r.slug);
-  }
-
-  // ---------------------------------------------------------------- collections
-
-  async listCollections(
-    limit: number,
-    offset: number,
-  ): Promise<{ collections: CollectionRow[]; total: number }> {
-    const [row] = await this.dataSource.query<{ collections: CollectionRow[]; total: number }[]>(
-      `WITH page AS (
-         SELECT * FROM shop_collections ORDER BY title, slug LIMIT $1 OFFSET $2
-       ), rows AS (${this.collectionSelect('page')})
-       SELECT (SELECT count(*) FROM shop_collections)::int AS total,
-              coalesce((SELECT json_agg(r ORDER BY r.title, r.slug) FROM rows r), '[]'::json)
-                AS collections`,
-      [limit, offset],
-    );
-    return row;
-  }
-
-  async findCollection(slug: string): Promise<CollectionRow | undefined> {
-    const [row] = await this.dataSource.query<CollectionRow[]>(
-      `${this.collectionSelect('shop_collections')} WHERE co.slug = $1`,
-      [slug],
-    );
-    return row;
-  }
-
-  private collectionSelect(from: string): string {
-    return `SELECT co.slug, co.title, co.description,
-              (SELECT count(*) FROM shop_collection_products cp
-               JOIN shop_products p ON p.id = cp.product_id AND p.status = 'active'
-               WHERE cp.collection_id = co.id)::int AS "productsCount",
-              ${isoTimestamp('co.created_at')} AS "createdAt",
-              ${isoTimestamp('co.updated_at')} AS "updatedAt"
-            FROM ${from} co`;
-  }
-
-  async insertCollection(fields: {
-    slug: string;
-    title: string;
-    description: string;
-  }): Promise<void> {
-    await mapConflicts(
-      this.dataSource.query(
-        'INSERT INTO shop_collections (slug, title, description) VALUES ($1, $2, $3)',
-        [fields.slug, fields.title, fields.description],
-      ),
-    );
-  }
-
-  async updateCollection(
-    slug: string,
-    changes: Partial<{ slug: string; title: string; description: string }>,
-  ): Promise<boolean> {
-    const params: unknown[] = [slug];
-    const sets = (['slug', 'title', 'description'] as const)
-      .filter((key) => changes[key] !== undefined)
-      .map((key) => {
-        params.push(changes[key]);
-        return `${key} = $${params.length}`;
-      });
-    const [, affected] = await mapConflicts(
-      this.dataSource.query<[unknown[], number]>(
-        `UPDATE shop_collections SET ${[...sets, 'updated_at = now()'].join(', ')}
-         WHERE slug = $1`,
-        params,
-      ),
-    );
-    return affected > 0;
-  }
-
-  async deleteCollection(slug: string): Promise<boolean> {
-    const [, affected] = await this.dataSource.query<[unknown[], number]>(
-      'DELETE FROM shop_collections WHERE slug = $1',
-      [slug],
-    );
-    return affected > 0;
-  }
-
-  /**
-   * Puts a product in a collection (idempotent: already there changes nothing). Returns which
-   * of the two was missing, if any.
-   */
-  async addToCollection(
-    collectionSlug: string,
-    productSlug: string,
-  ): Promise<'ok' | 'collection' | 'product'> {
-    const [row] = await this.dataSource.query<{ collection: boolean; product: boolean }[]>(
-      `WITH co AS (SELECT id FROM shop_collections WHERE slug = $1),
-            p AS (SELECT id FROM shop_products WHERE slug = $2),
-            added AS (
-              INSERT INTO shop_collection_products (collection_id, product_id, position)
-              SELECT co.id, p.id,
-                     (SELECT coalesce(max(position) + 1, 0) FROM shop_collection_products
-                      WHERE collection_id = co.id)
-              FROM co, p
-              ON CONFLICT (collection_id, product_id) DO NOTHING
-            )
-       SELECT EXISTS (SELECT 1 FROM co) AS collection, EXISTS (SELECT 1 FROM p) AS product`,
-      [collectionSlug, productSlug],
-    );
-    return !row.collection ? 'collection' : !row.product ? 'product' : 'ok';
-  }
-
-  async removeFromCollection(
-    collectionSlug: string,
-    productSlug: string,
-  ): Promise<'ok' | 'collection' | 'product'> {
-    const [row] = await this.dataSource.query<{ collection: boolean; product: boolean }[]>(
-      `WITH co AS (SELECT id FROM shop_collections WHERE slug = $1),
-            p AS (SELECT id FROM shop_products WHERE slug = $2),
-            removed AS (
-              DELETE FROM shop_collection_products cp USING co, p
-              WHERE cp.collection_id = co.id AND cp.product_id = p.id
-            )
-       SELECT EXISTS (SELECT 1 FROM co) AS collection, EXISTS (SELECT 1 FROM p) AS product`,
-      [collectionSlug, productSlug],
-    );
-    return !row.collection ? 'collection' : !row.product ? 'product' : 'ok';
   }
 }

@@ -93,14 +93,6 @@ export interface ProductPage {
   facets?: FacetsRow;
 }
 
-export interface CategoryRow {
-  id: string;
-  parentId: string | null;
-  slug: string;
-  name: string;
-  position: number;
-}
-
 const SEARCH_DOCUMENT = `to_tsvector('english', p.title || ' ' || p.description)`;
 
 /** ORDER BY of each sort over the `filtered` columns (the last column makes it total). */
@@ -155,9 +147,9 @@ const SUMMARY_JOINS = `
 type Param = (value: unknown) => string;
 
 /**
- * Catalog reads, each one SQL statement with the JSON built by PostgreSQL: a page of products
- * with their variant summary, price and availability (plus facet counts when asked), one product
- * with its variants, the category tree.
+ * Product reads, each one SQL statement with the JSON built by PostgreSQL: a page of products
+ * with their variant summary, price and availability (plus facet counts when asked), and one
+ * product with its variants.
  */
 @Injectable()
 export class CatalogRepository {
@@ -351,27 +343,5 @@ export class CatalogRepository {
       status ? [slug, status] : [slug],
     );
     return row?.product;
-  }
-
-  async findCategory(
-    slug: string,
-  ): Promise<{ slug: string; name: string; parent: string | null; position: number } | undefined> {
-    const [row] = await this.dataSource.manager.query<
-      { slug: string; name: string; parent: string | null; position: number }[]
-    >(
-      `SELECT c.slug, c.name, parent.slug AS parent, c.position
-       FROM shop_categories c LEFT JOIN shop_categories parent ON parent.id = c.parent_id
-       WHERE c.slug = $1`,
-      [slug],
-    );
-    return row;
-  }
-
-  /** Every category in sibling order (position, name); callers build the tree. */
-  findCategories(): Promise<CategoryRow[]> {
-    return this.dataSource.manager.query<CategoryRow[]>(
-      `SELECT id, parent_id AS "parentId", slug, name, position
-       FROM shop_categories ORDER BY position, name, slug`,
-    );
   }
 }

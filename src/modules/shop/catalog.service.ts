@@ -5,22 +5,23 @@ import { shopConfig, type ShopConfig } from '@/config';
 import { MissingPermissionError, UnauthenticatedError } from '@/core/auth/auth.errors';
 import { Permission, roleHasPermissions, type AuthUser } from '@/core/auth/permissions';
 import { TransactionService } from '@/core/database/transaction.service';
-import { ValidationFailedError } from '@/core/http/domain-error';
-import { decodeCursor, encodeCursor } from '@/core/http/pagination.dto';
 import { ReadThroughCache } from '@/core/redis/read-through-cache';
 import {
-  CatalogRepository,
-  type ProductCriteria,
-  type ProductCursor,
-  type ProductRow,
-} from './catalog.repository';
+  decodeProductCursor,
+  encodeProductCursor,
+  slugOf,
+  toCriteria,
+  type OptionInputValue,
+  type ProductFilter,
+} from './catalog-query';
+import { CatalogRepository, type ProductRow } from './catalog.repository';
+import { CategoriesRepository } from './categories.repository';
 import {
   CatalogWritesRepository,
   type LockedProduct,
   type ProductFields,
   type VariantFields,
 } from './catalog-writes.repository';
-import { PRODUCT_SORTS, type ProductSort } from './dto/catalog-fields';
 import {
   toFacetsDto,
   toProductDto,
@@ -44,11 +45,6 @@ export interface MoneyInputValue {
   currency: string;
 }
 
-export interface OptionInputValue {
-  name: string;
-  value: string;
-}
-
 export interface VariantInput {
   sku: string;
   title: string;
@@ -70,18 +66,6 @@ export interface ProductInput {
 
 export type ProductChanges = Partial<Omit<ProductInput, 'variants'>>;
 
-export interface ProductFilter {
-  category?: string;
-  collection?: string;
-  priceMin?: number;
-  priceMax?: number;
-  inStock?: boolean;
-  options?: OptionInputValue[];
-  q?: string;
-  sort?: ProductSort;
-  status?: ProductStatus;
-}
-
 /** A product as read, with the revision its ETag is made of. */
 export interface ProductRead {
   product: ProductDto;
@@ -94,19 +78,6 @@ export interface ProductRead {
 const productKey = (slug: string) => `shop:product:${slug}`;
 const PRODUCT_TTL_MS = 60_000;
 
-/** A URL slug from a title: lower-case ASCII words joined by dashes. */
-export function slugOf(text: string, fallback: string, max = 200): string {
-  const base = text
-    .normalize('NFKD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-+|-+$/g, '')
-    .slice(0, max)
-    .replace(/-+$/, '');
-  return base || fallback;
-}
-
 /**
  * The product catalog: storefront lists and product pages (active products only, cached), and
  * the staff writes of products and their variants. Variant stock is not written here — the
@@ -117,6 +88,7 @@ export class CatalogService {
   constructor(
     private readonly reads: CatalogRepository,
     private readonly writes: CatalogWritesRepository,
+    private readonly categories: CategoriesRepository,
     private readonly tx: TransactionService,
     private readonly cache: ReadThroughCache,
     @Inject(shopConfig.KEY) private readonly shop: ShopConfig,
@@ -131,10 +103,10 @@ export class CatalogService {
     viewer?: AuthUser,
   ): Promise<{ products: ProductSummaryDto[]; nextCursor: string | null; facets?: FacetsDto }> {
     const criteria = {
-      ...this.criteria(filter),
+      ...toCriteria(filter),
       status: this.visibleStatus(filter.status, viewer),
     };
-    const after = filter.cursor ? this.decode(filter.cursor, criteria.sort) : undefined;
+    const after = filter.cursor ? decodeProductCursor(filter.cursor, criteria.sort) : undefined;
     const page = await this.reads.findPage({
       ...criteria,
       limit: filter.limit,
@@ -145,7 +117,7 @@ export class CatalogService {
     const { currency } = this.shop;
     return {
       products: page.rows.map((row) => toProductSummaryDto(row, currency)),
-      nextCursor: page.next ? encodeCursor({ ...page.next, key: page.next.key ?? '' }) : null,
+      nextCursor: page.next ? encodeProductCursor(page.next) : null,
       ...(page.facets ? { facets: toFacetsDto(page.facets, currency) } : {}),
     };
   }
@@ -155,7 +127,7 @@ export class CatalogService {
     filter: ProductFilter & { limit: number; offset: number },
   ): Promise<{ products: ProductSummaryDto[]; productsCount: number }> {
     const page = await this.reads.findPage({
-      ...this.criteria(filter),
+      ...toCriteria(filter),
       status: filter.status,
       limit: filter.limit,
       offset: filter.offset,
@@ -344,7 +316,7 @@ export class CatalogService {
 
   private async categoryIdOf(manager: EntityManager, slug: string | null): Promise<string | null> {
     if (slug === null) return null;
-    const id = await this.writes.categoryIdBySlug(manager, slug);
+    const id = await this.categories.categoryIdBySlug(manager, slug);
     if (!id) throw new UnknownCategoryError();
     return id;
   }
@@ -380,61 +352,5 @@ export class CatalogService {
     if (!viewer) throw new UnauthenticatedError();
     if (!this.isEditor(viewer)) throw new MissingPermissionError([Permission.CatalogWrite]);
     return requested;
-  }
-
-  /** Filters (status aside) as repository criteria; contradictions are refused with 422. */
-  private criteria(
-    filter: ProductFilter,
-  ): Omit<ProductCriteria, 'status' | 'limit' | 'withTotal' | 'withFacets'> {
-    const sort = filter.sort ?? (filter.q !== undefined ? 'relevance' : 'newest');
-    if (sort === 'relevance' && filter.q === undefined) {
-      throw new ValidationFailedError({ sort: ['relevance needs a search query (q)'] });
-    }
-    if (
-      filter.priceMin !== undefined &&
-      filter.priceMax !== undefined &&
-      filter.priceMin > filter.priceMax
-    ) {
-      throw new ValidationFailedError({ priceMax: ['must not be below priceMin'] });
-    }
-    const options: Record<string, string[]> = {};
-    for (const { name, value } of filter.options ?? []) {
-      options[name] = [...new Set([...(options[name] ?? []), value])];
-    }
-    return {
-      category: filter.category,
-      collection: filter.collection,
-      priceMin: filter.priceMin,
-      priceMax: filter.priceMax,
-      inStock: filter.inStock,
-      options,
-      q: filter.q,
-      sort,
-    };
-  }
-
-  /** An opaque cursor back to a position; refused if it was made for another sort or forged. */
-  private decode(cursor: string, sort: ProductSort): ProductCursor {
-    const raw = decodeCursor(cursor);
-    const invalid = () => new ValidationFailedError({ cursor: ['is invalid for this list'] });
-    if (!raw || raw.sort !== sort || !PRODUCT_SORTS.includes(raw.sort as ProductSort)) {
-      throw invalid();
-    }
-    const { key, id } = raw;
-    if (typeof id !== 'string' || !/^[0-9a-f-]{36}$/i.test(id)) throw invalid();
-    switch (sort) {
-      case 'newest':
-        if (typeof key !== 'string' || Number.isNaN(Date.parse(key))) throw invalid();
-        return { sort, key, id };
-      case 'relevance':
-        if (typeof key !== 'number' || !Number.isFinite(key)) throw invalid();
-        return { sort, key, id };
-      case 'price_asc':
-      case 'price_desc':
-        // An unpriced product (a draft without variants) is encoded as ''.
-        if (key === '') return { sort, key: null, id };
-        if (typeof key !== 'number' || !Number.isSafeInteger(key)) throw invalid();
-        return { sort, key, id };
-    }
   }
 }

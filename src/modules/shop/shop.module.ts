@@ -14,6 +14,8 @@ import { CatalogResolver } from './catalog.resolver';
 import { CatalogService } from './catalog.service';
 import { CatalogTaxonomyService } from './catalog-taxonomy.service';
 import { CatalogWritesRepository } from './catalog-writes.repository';
+import { CategoriesRepository } from './categories.repository';
+import { CollectionsRepository } from './collections.repository';
 import { CheckoutService } from './checkout.service';
 import { CouponsRepository } from './coupons.repository';
 import { InventoryController } from './inventory.controller';
@@ -72,6 +74,8 @@ import { Variant } from './entities/variant.entity';
   providers: [
     CatalogRepository,
     CatalogWritesRepository,
+    CategoriesRepository,
+    CollectionsRepository,
     CatalogService,
     CatalogTaxonomyService,
     CatalogResolver,

@@ -16,13 +16,8 @@ import {
 } from 'class-validator';
 import { CursorPaginationQuery, OffsetPaginationQuery } from '@/core/http/pagination.dto';
 import { Envelope } from '@/core/http/validation';
-import type {
-  CategoryRow,
-  FacetsRow,
-  ProductRow,
-  ProductSummaryRow,
-  VariantRow,
-} from '../catalog.repository';
+import type { FacetsRow, ProductRow, ProductSummaryRow, VariantRow } from '../catalog.repository';
+import type { CategoryRow } from '../categories.repository';
 import type { ProductStatus } from '../entities/product.entity';
 import {
   CatalogFieldRules,
