@@ -534,6 +534,23 @@ describe('Shop catalog (e2e)', () => {
       expect(stocked.headers.etag).not.toBe(etag); // a 304 never hides a stock change
     });
 
+    it('should show a staff stock adjustment on the next product read', async () => {
+      const admin = await createUserWithRole(t, Role.Admin);
+      const u = uid();
+      const product = await activeProduct(`Restocked ${u}`, [{ sku: `${u}-a` }]);
+      const url = `/api/v1/shop/products/${product.slug}`;
+      const read = async () =>
+        ((await t.http().get(url).expect(200)).body as { product: Product }).product;
+      expect(await read()).toMatchObject({ available: 0, inStock: false }); // cached now
+      await t
+        .http()
+        .post(`/api/v1/shop/variants/${product.variants[0].id}/stock-adjustments`)
+        .set(as(admin))
+        .send({ delta: 4, note: 'delivery' })
+        .expect(201);
+      expect(await read()).toMatchObject({ available: 4, inStock: true });
+    });
+
     it('should never show drafts or archived products publicly, only to catalog editors', async () => {
       const u = uid();
       const { product } = await create({ title: `Secret ${u}`, variants: [{ sku: `${u}-a` }] });

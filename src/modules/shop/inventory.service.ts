@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { AuthUser } from '@/core/auth/permissions';
 import { CartsRepository } from './carts.repository';
+import { CatalogService } from './catalog.service';
 import { InventoryRepository } from './inventory.repository';
 import { InsufficientStockAdjustmentError, VariantNotFoundError } from './shop.errors';
 
@@ -10,6 +11,7 @@ export class InventoryService {
   constructor(
     private readonly inventory: InventoryRepository,
     private readonly carts: CartsRepository,
+    private readonly catalog: CatalogService,
   ) {}
 
   async adjust(
@@ -28,6 +30,8 @@ export class InventoryService {
       if (!(await this.carts.variantForSale(variantId))) throw new VariantNotFoundError();
       throw new InsufficientStockAdjustmentError();
     }
+    // Product pages show availability: the cached copy is stale now.
+    await this.catalog.stockChanged([variantId]);
     return { ...level, available: level.onHand - level.reserved };
   }
 
