@@ -17,7 +17,7 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  * let the entities declare these indexes and the schema test compare them. Each replaces the
  * index it extends: every query that used the old one (and the foreign keys' cascades) still
  * finds its leading columns. Plain CREATE INDEX, as in every migration so far: it blocks writes
- * to the table for the build, under a second at 100k articles.
+ * to the table while it builds (CONCURRENTLY cannot run inside the migration's transaction).
  */
 export class AddBlogListIndexes1764000000012 implements MigrationInterface {
   name = 'AddBlogListIndexes1764000000012';
