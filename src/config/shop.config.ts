@@ -93,6 +93,10 @@ class ShopEnv {
   @IsUrl({ require_tld: false, protocols: ['http', 'https'] })
   SHOP_FAKE_PROVIDER_WEBHOOK_URL?: string;
 
+  /** First retry delay of an outbound webhook delivery (doubles per attempt, 8 attempts). */
+  @EnvInt(10, 600_000)
+  SHOP_WEBHOOK_RETRY_BASE_MS?: number;
+
   /** How long the fake provider takes to confirm a payment, in milliseconds. */
   @EnvInt(0, 60_000)
   SHOP_FAKE_PROVIDER_DELAY_MS?: number;
@@ -115,6 +119,7 @@ export const shopConfig = defineConfig('shop', ShopEnv, (env) => {
     paymentProvider: env.SHOP_PAYMENT_PROVIDER ?? 'fake',
     webhookSecret: env.SHOP_WEBHOOK_SECRET ?? DEV_SHOP_WEBHOOK_SECRET,
     webhookToleranceSeconds: env.SHOP_WEBHOOK_TOLERANCE_SECONDS ?? 300,
+    webhookRetryBaseMs: env.SHOP_WEBHOOK_RETRY_BASE_MS ?? 5_000,
     fakeProviderWebhookUrl: env.SHOP_FAKE_PROVIDER_WEBHOOK_URL,
     fakeProviderDelayMs: env.SHOP_FAKE_PROVIDER_DELAY_MS ?? 200,
   };

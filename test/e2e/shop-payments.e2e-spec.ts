@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { Role } from '@/core/auth/permissions';
-import { signWebhook } from '@/modules/shop/payments/webhook-signature';
+import { signWebhook, verifyWebhook } from '@/modules/shop/payments/webhook-signature';
 import { createUserWithRole, registerUser, type RegisteredUser } from '../factories/user.factory';
 import { createTestApp, type TestApp } from '../helpers/test-app';
 
@@ -34,7 +36,11 @@ describe('Shop — payments, webhooks, refunds (e2e)', () => {
   beforeAll(async () => {
     t = await createTestApp({
       workers: true,
-      env: { SHOP_WEBHOOK_SECRET: SECRET, SHOP_FAKE_PROVIDER_DELAY_MS: '20' },
+      env: {
+        SHOP_WEBHOOK_SECRET: SECRET,
+        SHOP_FAKE_PROVIDER_DELAY_MS: '20',
+        SHOP_WEBHOOK_RETRY_BASE_MS: '100',
+      },
     });
     await t.app.listen(0, '127.0.0.1'); // the fake provider calls back to this address
     admin = await createUserWithRole(t, Role.Admin);
@@ -358,5 +364,111 @@ describe('Shop — payments, webhooks, refunds (e2e)', () => {
     expect((await outcomes('fpi_late'))[0]).toMatch(/order was cancelled: payment refunded/);
     expect((await until(customer, placed.number, 'cancelled')).status).toBe('cancelled');
     expect(await stock(variantId)).toEqual({ on_hand: 5, reserved: 0 });
+  });
+
+  it('should send subscribed events to an endpoint, signed, retried until it answers 2xx', async () => {
+    const received: { topic: string; body: string; signature: string }[] = [];
+    let calls = 0;
+    const server: Server = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        calls += 1;
+        if (calls === 1) {
+          res.writeHead(500).end(); // the first attempt fails: the queue retries
+          return;
+        }
+        received.push({
+          topic: String(req.headers['stoa-event']),
+          body: Buffer.concat(chunks).toString('utf8'),
+          signature: String(req.headers['stoa-signature']),
+        });
+        res.writeHead(204).end();
+      });
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    try {
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hooks`;
+      const customer = await registerUser(t);
+      await t
+        .http()
+        .post('/api/v1/shop/webhook-endpoints')
+        .set(as(customer))
+        .send({ url, events: ['shop.orderPaid'] })
+        .expect(403);
+      await t
+        .http()
+        .post('/api/v1/shop/webhook-endpoints')
+        .set(as(admin))
+        .send({ url: 'ftp://example.com', events: ['shop.orderPaid'] })
+        .expect(422);
+      await t
+        .http()
+        .post('/api/v1/shop/webhook-endpoints')
+        .set(as(admin))
+        .send({ url, events: ['shop.somethingElse'] })
+        .expect(422);
+      const created = (
+        await t
+          .http()
+          .post('/api/v1/shop/webhook-endpoints')
+          .set(as(admin))
+          .send({ url, events: ['shop.orderPaid', 'shop.orderRefunded'] })
+          .expect(201)
+      ).body as { endpoint: { id: string; secret: string } };
+      const { secret, id } = created.endpoint;
+      expect(secret).toMatch(/^whsec_/);
+      const listed = (
+        await t.http().get('/api/v1/shop/webhook-endpoints').set(as(admin)).expect(200)
+      ).body as { endpoints: Record<string, unknown>[] };
+      expect(listed.endpoints.find((e) => e.id === id)).not.toHaveProperty('secret');
+
+      const { order: placed } = await order(customer);
+      await pay(customer, placed.number, 'pm_card_visa').expect(201);
+      await until(customer, placed.number, 'paid');
+      await t
+        .http()
+        .post(`/api/v1/shop/orders/${placed.number}/refunds`)
+        .set(as(admin))
+        .set('Idempotency-Key', randomUUID())
+        .send({ amount: { amount: 100, currency: 'EUR' } })
+        .expect(201);
+      for (let i = 0; i < 100 && received.length < 2; i++) {
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      // The retried orderPaid arrives after orderRefunded: deliveries are not ordered (as with
+      // any provider); receivers order by `created` and dedupe by `id`.
+      received.sort((a, b) => a.topic.localeCompare(b.topic));
+      expect(received.map((r) => r.topic)).toEqual(['shop.orderPaid', 'shop.orderRefunded']);
+      for (const r of received) {
+        expect(verifyWebhook(secret, r.signature, Buffer.from(r.body), 300)).toBeUndefined();
+      }
+      const paidEvent = JSON.parse(received[0].body) as {
+        id: string;
+        type: string;
+        data: { order: { number: string; status: string } };
+      };
+      expect(paidEvent).toMatchObject({
+        type: 'shop.orderPaid',
+        data: { order: { number: placed.number, status: 'paid' } },
+      });
+      const log = (
+        await t
+          .http()
+          .get(`/api/v1/shop/webhook-endpoints/${id}/deliveries`)
+          .set(as(admin))
+          .expect(200)
+      ).body as {
+        deliveries: { topic: string; status: string; attempts: number; lastStatusCode: number }[];
+      };
+      expect(log.deliveries.map((d) => [d.topic, d.status, d.attempts, d.lastStatusCode])).toEqual([
+        ['shop.orderRefunded', 'delivered', 1, 204],
+        ['shop.orderPaid', 'delivered', 2, 204],
+      ]);
+      await t.http().delete(`/api/v1/shop/webhook-endpoints/${id}`).set(as(admin)).expect(204);
+      await t.http().delete(`/api/v1/shop/webhook-endpoints/${id}`).set(as(admin)).expect(404);
+    } finally {
+      await new Promise((r) => server.close(r));
+    }
   });
 });

@@ -40,12 +40,15 @@ export enum ShopJob {
   ProcessProviderEvent = 'process-provider-event',
   /** The fake payment provider delivering a signed webhook (it retries like a real one). */
   DeliverFakeWebhook = 'deliver-fake-webhook',
+  /** One outbound webhook delivery (a shop event to one subscribed endpoint). */
+  DeliverWebhook = 'deliver-webhook',
 }
 
 export interface ShopJobPayloads {
   [ShopJob.ExpireHold]: { orderId: string };
   [ShopJob.ProcessProviderEvent]: { webhookEventId: string };
   [ShopJob.DeliverFakeWebhook]: { url: string; body: string };
+  [ShopJob.DeliverWebhook]: { deliveryId: string };
 }
 
 /** Every job: retried with exponential backoff; failures kept for inspection. */

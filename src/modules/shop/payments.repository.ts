@@ -142,11 +142,11 @@ export class PaymentsRepository {
       idempotencyKey: string;
       actorId: string | null;
     },
-  ): Promise<void> {
-    await manager.query(
+  ): Promise<string> {
+    const [row] = await manager.query<{ id: string }[]>(
       `INSERT INTO shop_refunds (order_id, payment_id, amount_minor, reason, provider_refund_id,
                                  idempotency_key, actor_id)
-       VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+       VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
       [
         r.orderId,
         r.paymentId,
@@ -157,5 +157,6 @@ export class PaymentsRepository {
         r.actorId,
       ],
     );
+    return row.id;
   }
 }

@@ -13,7 +13,7 @@ import { OrdersRepository, type OrderView } from './orders.repository';
 import { PaymentProvider, type ProviderEvent } from './payments/payment-provider';
 import { verifyWebhook } from './payments/webhook-signature';
 import { PaymentsRepository, type PaymentRow } from './payments.repository';
-import { ShopEvent } from './shop.events';
+import { ShopEvent, type OrderRefundedPayload } from './shop.events';
 import {
   IllegalTransitionError,
   OrderNotFoundError,
@@ -188,7 +188,7 @@ export class PaymentsService {
         amountMinor,
         idempotencyKey: `refund-${order.id}-${key}`,
       });
-      await this.payments.insertRefund(manager, {
+      const refundId = await this.payments.insertRefund(manager, {
         orderId: order.id,
         paymentId: payment.id,
         amountMinor,
@@ -197,7 +197,8 @@ export class PaymentsService {
         idempotencyKey: key,
         actorId,
       });
-      await this.outbox.add(manager, ShopEvent.OrderRefunded, { orderId: order.id, amountMinor });
+      const event: OrderRefundedPayload = { orderId: order.id, refundId, amountMinor };
+      await this.outbox.add(manager, ShopEvent.OrderRefunded, { ...event });
     });
   }
 

@@ -282,3 +282,11 @@ export class RefundExceedsCaptureError extends DomainError {
     );
   }
 }
+
+export class WebhookEndpointNotFoundError extends DomainError {
+  constructor() {
+    super('SHOP.WEBHOOK_ENDPOINT_NOT_FOUND', 'webhook endpoint not found', ErrorKind.NotFound, {
+      endpoint: ['not found'],
+    });
+  }
+}

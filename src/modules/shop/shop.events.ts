@@ -8,3 +8,8 @@ export enum ShopEvent {
 export interface OrderEventPayload {
   orderId: string;
 }
+
+export interface OrderRefundedPayload extends OrderEventPayload {
+  refundId: string;
+  amountMinor: number;
+}

@@ -25,6 +25,11 @@ import { OrderLifecycleService } from './order-lifecycle.service';
 import { OrdersController } from './orders.controller';
 import { OrdersRepository } from './orders.repository';
 import { OrdersService } from './orders.service';
+import { OutboundWebhooksRepository } from './outbound-webhooks.repository';
+import { OutboundWebhooksService } from './outbound-webhooks.service';
+import { ShopEventsListener } from './shop-events.listener';
+import { WebhookEndpointsController } from './webhook-endpoints.controller';
+import { WebhookDelivery, WebhookEndpoint } from './entities/webhook-endpoint.entity';
 import { FakePaymentProvider } from './payments/fake-payment.provider';
 import { PaymentProvider } from './payments/payment-provider';
 import { PaymentsController } from './payments.controller';
@@ -59,6 +64,8 @@ import { Variant } from './entities/variant.entity';
       Payment,
       Refund,
       WebhookEvent,
+      WebhookEndpoint,
+      WebhookDelivery,
     ]),
   ],
   controllers: [
@@ -70,6 +77,7 @@ import { Variant } from './entities/variant.entity';
     OrdersController,
     InventoryController,
     PaymentsController,
+    WebhookEndpointsController,
   ],
   providers: [
     CatalogRepository,
@@ -92,6 +100,9 @@ import { Variant } from './entities/variant.entity';
     PaymentsService,
     FakePaymentProvider,
     { provide: PaymentProvider, useExisting: FakePaymentProvider },
+    OutboundWebhooksRepository,
+    OutboundWebhooksService,
+    ShopEventsListener,
   ],
   exports: [
     OrderLifecycleService,
@@ -99,6 +110,7 @@ import { Variant } from './entities/variant.entity';
     PaymentsService,
     PaymentsRepository,
     FakePaymentProvider,
+    OutboundWebhooksService,
   ],
 })
 export class ShopModule {}

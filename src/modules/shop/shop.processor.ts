@@ -7,6 +7,7 @@ import { MetricsService } from '@/core/observability/metrics.service';
 import { QueueName, ShopJob, type ShopJobPayloads } from '@/core/queue/queue.constants';
 import { OrderLifecycleService } from './order-lifecycle.service';
 import { FakePaymentProvider } from './payments/fake-payment.provider';
+import { OutboundWebhooksService } from './outbound-webhooks.service';
 import { PaymentsRepository } from './payments.repository';
 import { PaymentsService } from './payments.service';
 
@@ -21,6 +22,7 @@ export class ShopProcessor extends WorkerHost {
     private readonly lifecycle: OrderLifecycleService,
     private readonly payments: PaymentsService,
     private readonly fakeProvider: FakePaymentProvider,
+    private readonly webhooks: OutboundWebhooksService,
     private readonly metrics: MetricsService,
   ) {
     super();
@@ -39,6 +41,12 @@ export class ShopProcessor extends WorkerHost {
         const { webhookEventId } = (job as ShopJobOf<ShopJob.ProcessProviderEvent>).data;
         const outcome = await this.payments.process(webhookEventId);
         this.logger.log(`provider event ${webhookEventId}: ${outcome}`);
+        return;
+      }
+      case ShopJob.DeliverWebhook: {
+        const { deliveryId } = (job as ShopJobOf<ShopJob.DeliverWebhook>).data;
+        const last = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+        await this.webhooks.deliver(deliveryId, last);
         return;
       }
       case ShopJob.DeliverFakeWebhook: {
