@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Role } from '@/core/auth/permissions';
 import { ShopHoldSweep } from '@/modules/shop';
+import { createVariant } from '../factories/shop.factory';
 import { createUserWithRole, registerUser, type RegisteredUser } from '../factories/user.factory';
 import { createTestApp, type TestApp } from '../helpers/test-app';
 
@@ -52,25 +53,16 @@ describe('Shop — carts, checkout, inventory (e2e)', () => {
 
   /** An active product with one variant and `stock` units on hand (through the staff API). */
   async function variant(stock: number, priceMinor = 1000, weightGrams = 100): Promise<string> {
-    const sku = `SKU-${randomUUID().slice(0, 8)}`;
-    const [row] = await t.dataSource.query<{ id: string }[]>(
-      `WITH p AS (
-         INSERT INTO shop_products (slug, title, status, price_min, price_max)
-         VALUES ($1, $1, 'active', $2, $2) RETURNING id
-       )
-       INSERT INTO shop_variants (product_id, sku, title, price_minor, weight_grams)
-       SELECT id, $1, 'Default', $2, $3 FROM p RETURNING id`,
-      [sku.toLowerCase(), priceMinor, weightGrams],
-    );
+    const id = await createVariant(t, { priceMinor, weightGrams });
     if (stock > 0) {
       await t
         .http()
-        .post(`/api/v1/shop/variants/${row.id}/stock-adjustments`)
+        .post(`/api/v1/shop/variants/${id}/stock-adjustments`)
         .set(as(admin))
         .send({ delta: stock, note: 'initial count' })
         .expect(201);
     }
-    return row.id;
+    return id;
   }
 
   async function cartWith(variantId: string, quantity = 1, user?: RegisteredUser) {
@@ -361,18 +353,12 @@ describe('Shop — order lifecycle and stock holds (e2e)', () => {
   });
 
   async function placedOrder(customer: RegisteredUser, coupon?: string) {
-    const sku = `SKU-${randomUUID().slice(0, 8)}`;
-    const [row] = await t.dataSource.query<{ id: string }[]>(
-      `WITH p AS (INSERT INTO shop_products (slug, title, status) VALUES ($1, $1, 'active') RETURNING id)
-       INSERT INTO shop_variants (product_id, sku, title, price_minor, on_hand)
-       SELECT id, $1, 'Default', 1000, 5 FROM p RETURNING id`,
-      [sku.toLowerCase()],
-    );
+    const variantId = await createVariant(t, { onHand: 5 });
     const { cart } = (await t.http().post('/api/v1/shop/carts').set(as(customer)).expect(201))
       .body as { cart: Cart };
     await t
       .http()
-      .put(`/api/v1/shop/carts/${cart.id}/items/${row.id}`)
+      .put(`/api/v1/shop/carts/${cart.id}/items/${variantId}`)
       .set(as(customer))
       .send({ quantity: 2 })
       .expect(200);
@@ -392,7 +378,7 @@ describe('Shop — order lifecycle and stock holds (e2e)', () => {
         .send({ shippingAddress: address })
         .expect(201)
     ).body as { order: Order };
-    return { order, variantId: row.id };
+    return { order, variantId };
   }
 
   const reserved = async (variantId: string) =>

@@ -3,6 +3,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Role } from '@/core/auth/permissions';
 import { signWebhook, verifyWebhook } from '@/modules/shop/payments/webhook-signature';
+import { createVariant } from '../factories/shop.factory';
 import { createUserWithRole, registerUser, type RegisteredUser } from '../factories/user.factory';
 import { createTestApp, type TestApp } from '../helpers/test-app';
 
@@ -51,13 +52,7 @@ describe('Shop — payments, webhooks, refunds (e2e)', () => {
   });
 
   async function order(customer: RegisteredUser, stock = 5) {
-    const sku = `SKU-${randomUUID().slice(0, 8)}`;
-    const [v] = await t.dataSource.query<{ id: string }[]>(
-      `WITH p AS (INSERT INTO shop_products (slug, title, status) VALUES ($1, $1, 'active') RETURNING id)
-       INSERT INTO shop_variants (product_id, sku, title, price_minor, on_hand)
-       SELECT id, $1, 'Default', 2500, $2 FROM p RETURNING id`,
-      [sku.toLowerCase(), stock],
-    );
+    const variantId = await createVariant(t, { priceMinor: 2500, onHand: stock });
     const cartId = (
       (await t.http().post('/api/v1/shop/carts').set(as(customer)).expect(201)).body as {
         cart: { id: string };
@@ -65,7 +60,7 @@ describe('Shop — payments, webhooks, refunds (e2e)', () => {
     ).cart.id;
     await t
       .http()
-      .put(`/api/v1/shop/carts/${cartId}/items/${v.id}`)
+      .put(`/api/v1/shop/carts/${cartId}/items/${variantId}`)
       .set(as(customer))
       .send({ quantity: 2 })
       .expect(200);
@@ -77,7 +72,7 @@ describe('Shop — payments, webhooks, refunds (e2e)', () => {
         .send({ shippingAddress: address })
         .expect(201)
     ).body as { order: Order };
-    return { order: placed.order, variantId: v.id };
+    return { order: placed.order, variantId };
   }
 
   const pay = (

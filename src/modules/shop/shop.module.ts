@@ -28,6 +28,7 @@ import { OrdersService } from './orders.service';
 import { OutboundWebhooksRepository } from './outbound-webhooks.repository';
 import { OutboundWebhooksService } from './outbound-webhooks.service';
 import { ShopEventsListener } from './shop-events.listener';
+import { ShopOrdersResolver } from './shop-orders.resolver';
 import { WebhookEndpointsController } from './webhook-endpoints.controller';
 import { WebhookDelivery, WebhookEndpoint } from './entities/webhook-endpoint.entity';
 import { FakePaymentProvider } from './payments/fake-payment.provider';
@@ -103,6 +104,7 @@ import { Variant } from './entities/variant.entity';
     OutboundWebhooksRepository,
     OutboundWebhooksService,
     ShopEventsListener,
+    ShopOrdersResolver,
   ],
   exports: [
     OrderLifecycleService,
