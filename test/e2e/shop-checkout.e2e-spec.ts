@@ -323,10 +323,22 @@ describe('Shop — carts, checkout, inventory (e2e)', () => {
       .set(as(admin))
       .send({ delta: 0, note: 'nothing' })
       .expect(422);
+    // A retried adjustment with its key is applied once.
+    const key = randomUUID();
+    for (let i = 0; i < 2; i++) {
+      await t
+        .http()
+        .post(`/api/v1/shop/variants/${id}/stock-adjustments`)
+        .set(as(admin))
+        .set('Idempotency-Key', key)
+        .send({ delta: 3, note: 'delivery #7' })
+        .expect(201);
+    }
     const ledger = (
       await t.http().get(`/api/v1/shop/variants/${id}/stock-movements`).set(as(admin)).expect(200)
     ).body as { movements: { reason: string; onHandDelta: number; reservedDelta: number }[] };
     expect(ledger.movements.map((m) => [m.reason, m.onHandDelta, m.reservedDelta])).toEqual([
+      ['adjustment', 3, 0],
       ['reserve', 0, 4],
       ['adjustment', 5, 0],
     ]);

@@ -122,6 +122,7 @@ export class CartsController {
 
   /** After signing in: moves a guest cart's lines into the customer's cart. */
   @RequirePermissions(Permission.OrdersPlace)
+  @Idempotent()
   @Post(':cartId/merge')
   @HttpCode(200)
   @ApiOkResponse({ type: CartResponse })

@@ -27,6 +27,7 @@ import {
 import { CurrentUser, Public, RequirePermissions } from '@/core/auth/auth.decorators';
 import { Permission, type AuthUser } from '@/core/auth/permissions';
 import { ErrorBody } from '@/core/http/error-body';
+import { Idempotent } from '@/core/idempotency';
 import { OffsetPaginationQuery } from '@/core/http/pagination.dto';
 import { CatalogService, type ProductRead } from './catalog.service';
 import { CatalogTaxonomyService } from './catalog-taxonomy.service';
@@ -109,6 +110,7 @@ export class ProductsController {
 
   /** A product, optionally with its first variants (stock starts at 0). */
   @RequirePermissions(Permission.CatalogWrite)
+  @Idempotent()
   @Post()
   @ApiCreatedResponse({ type: ProductResponse })
   @ApiConflictResponse({ type: ErrorBody, description: 'SHOP.SLUG_TAKEN, SHOP.SKU_TAKEN' })
@@ -138,6 +140,7 @@ export class ProductsController {
   }
 
   @RequirePermissions(Permission.CatalogWrite)
+  @Idempotent()
   @Post(':slug/variants')
   @ApiCreatedResponse({ type: ProductResponse })
   @ApiNotFoundResponse({ type: ErrorBody })
@@ -234,6 +237,7 @@ export class CategoriesController {
   }
 
   @RequirePermissions(Permission.CatalogWrite)
+  @Idempotent()
   @Post()
   @ApiCreatedResponse({ type: CategoryResponse })
   @ApiConflictResponse({ type: ErrorBody, description: 'SHOP.SLUG_TAKEN' })
@@ -291,6 +295,7 @@ export class CollectionsController {
   }
 
   @RequirePermissions(Permission.CatalogWrite)
+  @Idempotent()
   @Post()
   @ApiCreatedResponse({ type: CollectionResponse })
   @ApiConflictResponse({ type: ErrorBody, description: 'SHOP.SLUG_TAKEN' })

@@ -9,6 +9,7 @@ import {
 import { CurrentUser, RequirePermissions } from '@/core/auth/auth.decorators';
 import { Permission, type AuthUser } from '@/core/auth/permissions';
 import { ErrorBody } from '@/core/http/error-body';
+import { Idempotent } from '@/core/idempotency';
 import { OffsetPaginationQuery } from '@/core/http/pagination.dto';
 import {
   StockAdjustmentBody,
@@ -26,6 +27,7 @@ export class InventoryController {
   constructor(private readonly inventory: InventoryService) {}
 
   /** A delivery, a count correction or a loss; recorded in the ledger with its reason. */
+  @Idempotent()
   @Post('stock-adjustments')
   @ApiCreatedResponse({ type: StockLevelResponse })
   @ApiConflictResponse({ type: ErrorBody, description: 'SHOP.STOCK_BELOW_RESERVED' })

@@ -3,6 +3,7 @@ import { ApiConflictResponse, ApiNotFoundResponse, ApiOkResponse, ApiTags } from
 import { CurrentUser, RequirePermissions } from '@/core/auth/auth.decorators';
 import { Permission, type AuthUser } from '@/core/auth/permissions';
 import { ErrorBody } from '@/core/http/error-body';
+import { Idempotent } from '@/core/idempotency';
 import {
   CancelOrderBody,
   ListOrdersQuery,
@@ -46,6 +47,7 @@ export class OrdersController {
 
   /** The customer cancels their unpaid order (staff: any unpaid order); stock comes back. */
   @RequirePermissions(Permission.OrdersPlace)
+  @Idempotent()
   @Post(':number/cancel')
   @HttpCode(200)
   @ApiOkResponse({ type: OrderResponse })
@@ -61,6 +63,7 @@ export class OrdersController {
 
   /** Staff: the parcel left the warehouse. */
   @RequirePermissions(Permission.OrdersManage)
+  @Idempotent()
   @Post(':number/fulfil')
   @HttpCode(200)
   @ApiOkResponse({ type: OrderResponse })
@@ -75,6 +78,7 @@ export class OrdersController {
 
   /** Staff: the parcel arrived. */
   @RequirePermissions(Permission.OrdersManage)
+  @Idempotent()
   @Post(':number/deliver')
   @HttpCode(200)
   @ApiOkResponse({ type: OrderResponse })

@@ -19,6 +19,7 @@ import {
 import { RequirePermissions } from '@/core/auth/auth.decorators';
 import { Permission } from '@/core/auth/permissions';
 import { ErrorBody } from '@/core/http/error-body';
+import { Idempotent } from '@/core/idempotency';
 import { OffsetPaginationQuery } from '@/core/http/pagination.dto';
 import {
   CreateWebhookEndpointBody,
@@ -35,6 +36,7 @@ import { OutboundWebhooksService } from './outbound-webhooks.service';
 export class WebhookEndpointsController {
   constructor(private readonly webhooks: OutboundWebhooksService) {}
 
+  @Idempotent()
   @Post()
   @ApiCreatedResponse({ type: WebhookEndpointResponse })
   async createWebhookEndpoint(
