@@ -32,11 +32,13 @@ export default async function globalSetup(): Promise<void> {
   await admin.connect();
   try {
     // Leftovers of interrupted runs: test databases older than an hour. Younger ones may
-    // belong to a run in progress next to this one (each run has its own template).
+    // belong to a run in progress next to this one (each run has its own template), and one
+    // may be dropped by that run between the listing and the stat: missing_ok skips it.
     const { rows } = await admin.query<{ datname: string }>(
       `SELECT datname FROM pg_database
         WHERE datname LIKE 'stoa\\_test\\_%'
-          AND (pg_stat_file('base/' || oid || '/PG_VERSION')).modification < now() - interval '1 hour'`,
+          AND (pg_stat_file('base/' || oid || '/PG_VERSION', true)).modification
+              < now() - interval '1 hour'`,
     );
     for (const { datname } of rows)
       await admin.query(`DROP DATABASE IF EXISTS "${datname}" WITH (FORCE)`);
