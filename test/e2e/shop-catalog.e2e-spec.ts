@@ -942,6 +942,44 @@ describe('Shop catalog (e2e)', () => {
       },
     );
 
+    it.each(['price_asc', 'price_desc'])(
+      'should page drafts by %s for an editor, unpriced drafts included',
+      async (sort) => {
+        const u = uid();
+        await createCategory(`Drafts ${u}`, `drafts-${u}`);
+        const made: string[] = [];
+        for (let i = 0; i < 5; i++) {
+          const { product } = await create({
+            title: `Draft ${i} ${u}`,
+            category: `drafts-${u}`,
+            variants: i % 2 ? [] : [{ sku: `${u}-${i}`, price: 100 * (i + 1) }],
+          });
+          made.push(product.slug);
+        }
+        const seen: string[] = [];
+        let cursor: string | null = null;
+        do {
+          const page = await list(
+            `category=drafts-${u}&status=draft&sort=${sort}&limit=2${cursor ? `&cursor=${cursor}` : ''}`,
+            editor,
+          );
+          seen.push(...slugs(page));
+          cursor = page.nextCursor;
+        } while (cursor);
+        expect([...seen].sort()).toEqual([...made].sort());
+        const priced = [0, 2, 4].map((i) => made[i]);
+        const unpriced = new Set([made[1], made[3]]);
+        // Unpriced drafts come last going up and first going down: each order is the other's reverse.
+        if (sort === 'price_asc') {
+          expect(seen.slice(0, 3)).toEqual(priced);
+          expect(new Set(seen.slice(3))).toEqual(unpriced);
+        } else {
+          expect(new Set(seen.slice(0, 2))).toEqual(unpriced);
+          expect(seen.slice(2)).toEqual([...priced].reverse());
+        }
+      },
+    );
+
     it('should page search results by relevance', async () => {
       const u = uid();
       const made: string[] = [];

@@ -5,6 +5,7 @@ import type { ProductStatus } from './entities/product.entity';
 import {
   CategoryHasChildrenError,
   DuplicateVariantOptionsError,
+  ProductWithoutVariantsError,
   SkuTakenError,
   SlugTakenError,
   VariantInUseError,
@@ -51,6 +52,8 @@ function conflictOf(error: unknown): Error | undefined {
   switch (driver.constraint) {
     case 'shop_variants_sku_key':
       return new SkuTakenError(/\(sku\)=\((.{1,64})\)/.exec(driver.detail ?? '')?.[1]);
+    case 'shop_products_active_priced_check':
+      return new ProductWithoutVariantsError();
     case 'shop_variants_product_options_key':
       return new DuplicateVariantOptionsError();
     case 'shop_products_slug_key':
@@ -219,14 +222,6 @@ export class CatalogWritesRepository {
       ),
     );
     return affected > 0;
-  }
-
-  async countVariants(manager: EntityManager, productId: string): Promise<number> {
-    const [row] = await manager.query<{ n: number }[]>(
-      'SELECT count(*)::int AS n FROM shop_variants WHERE product_id = $1',
-      [productId],
-    );
-    return row.n;
   }
 
   /** Slugs of the products owning these variants (to invalidate their cached copies). */

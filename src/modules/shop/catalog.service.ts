@@ -162,16 +162,18 @@ export class CatalogService {
     if (status === 'active' && variants.length === 0) throw new ProductWithoutVariantsError();
     const slug = input.slug ?? slugOf(input.title, 'product');
     await this.tx.run(async ({ manager }) => {
+      // Inserted as a draft: an active product must have a price (a CHECK), and the price
+      // range exists only once the variants do. The last statement sets both at once.
       const id = await this.writes.insertProduct(manager, {
         slug,
         title: input.title,
         description: input.description ?? '',
-        status,
+        status: 'draft',
         categoryId: await this.categoryIdOf(manager, input.category ?? null),
         images: input.images ?? [],
       });
       if (variants.length) await this.writes.insertVariants(manager, id, variants);
-      await this.writes.saveProduct(manager, id, {}, false);
+      await this.writes.saveProduct(manager, id, { status }, false);
     });
     await this.forget(slug); // a cached "no such product"
     return this.readForEditor(slug);
@@ -185,12 +187,7 @@ export class CatalogService {
   ): Promise<ProductRead> {
     const saved = await this.tx.run(async ({ manager }) => {
       const product = await this.lock(manager, slug, expectedVersion);
-      if (
-        changes.status === 'active' &&
-        (await this.writes.countVariants(manager, product.id)) === 0
-      ) {
-        throw new ProductWithoutVariantsError();
-      }
+      // Activating a product without variants fails on shop_products_active_priced_check.
       const fields: Partial<ProductFields> = {
         title: changes.title,
         slug: changes.slug,
@@ -239,17 +236,14 @@ export class CatalogService {
     });
   }
 
-  /** Removes a variant; an active product keeps at least one, ordered ones stay (409). */
+  /**
+   * Removes a variant. Ordered ones stay (409 SHOP.VARIANT_IN_USE), and an active product keeps
+   * at least one (its price range would become null: shop_products_active_priced_check, 409).
+   */
   async removeVariant(slug: string, sku: string, expectedVersion?: number): Promise<ProductRead> {
     return this.writeVariants(slug, expectedVersion, async (manager, product) => {
       if (!(await this.writes.deleteVariant(manager, product.id, sku))) {
         throw new VariantNotFoundError('sku');
-      }
-      if (
-        product.status === 'active' &&
-        (await this.writes.countVariants(manager, product.id)) === 0
-      ) {
-        throw new ProductWithoutVariantsError();
       }
     });
   }

@@ -20,6 +20,7 @@ export type ProductStatus = 'draft' | 'active' | 'archived';
 @Unique('shop_products_slug_key', ['slug'])
 @Check('shop_products_status_check', `status IN ('draft', 'active', 'archived')`)
 @Check('shop_products_price_range_check', 'price_min <= price_max')
+@Check('shop_products_active_priced_check', `status <> 'active' OR price_min IS NOT NULL`)
 @Index('shop_products_status_created_at_idx', { synchronize: false })
 @Index('shop_products_status_price_idx', { synchronize: false })
 @Index('shop_products_category_id_idx', ['categoryId'])
