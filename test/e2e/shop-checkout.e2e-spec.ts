@@ -444,6 +444,30 @@ describe('Shop — order lifecycle and stock holds (e2e)', () => {
     expect(await reserved(variantId)).toBe(0);
   });
 
+  it('should show reserved and released stock on the next product read (cache invalidated)', async () => {
+    const customer = await registerUser(t);
+    const available = async (variantId: string) => {
+      const [{ slug }] = await t.dataSource.query<{ slug: string }[]>(
+        'SELECT p.slug FROM shop_products p JOIN shop_variants v ON v.product_id = p.id WHERE v.id = $1',
+        [variantId],
+      );
+      return (
+        (await t.http().get(`/api/v1/shop/products/${slug}`).expect(200)).body as {
+          product: { available: number };
+        }
+      ).product.available;
+    };
+    const { order, variantId } = await placedOrder(customer);
+    expect(await available(variantId)).toBe(3); // 5 on hand, 2 held
+    await t
+      .http()
+      .post(`/api/v1/shop/orders/${order.number}/cancel`)
+      .set(as(customer))
+      .send({})
+      .expect(200);
+    expect(await available(variantId)).toBe(5);
+  });
+
   it('should only allow legal transitions, recorded in the history', async () => {
     const customer = await registerUser(t);
     const other = await registerUser(t);

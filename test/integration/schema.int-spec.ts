@@ -33,6 +33,14 @@ describe('Entities vs. migrated schema', () => {
     expect(upQueries).toEqual([]);
   });
 
+  it('should run app sessions with JIT off and a statement timeout', async () => {
+    const [{ jit }] = await t.dataSource.query<{ jit: string }[]>('SHOW jit');
+    const [{ statement_timeout: timeout }] =
+      await t.dataSource.query<{ statement_timeout: string }[]>('SHOW statement_timeout');
+    expect(jit).toBe('off');
+    expect(timeout).not.toBe('0');
+  });
+
   it('should never synchronize', () => {
     expect(t.dataSource.options.synchronize).toBe(false);
   });

@@ -5,6 +5,7 @@ import type { AuthUser } from '@/core/auth/permissions';
 import { TransactionService } from '@/core/database/transaction.service';
 import { OutboxService } from '@/core/outbox/outbox.service';
 import { CartsRepository } from './carts.repository';
+import { CatalogService } from './catalog.service';
 import { couponProblem } from './carts.service';
 import { CouponsRepository } from './coupons.repository';
 import type { ShippingAddress } from './entities/order.entity';
@@ -61,6 +62,7 @@ export class CheckoutService {
     private readonly outbox: OutboxService,
     private readonly tx: TransactionService,
     private readonly lifecycle: OrderLifecycleService,
+    private readonly catalog: CatalogService,
     @Inject(shopConfig.KEY) private readonly config: ShopConfig,
   ) {}
 
@@ -150,6 +152,8 @@ export class CheckoutService {
       const order = await this.orders.findById(orderId, manager);
       if (!order) throw new Error(`order ${orderId} vanished inside its own transaction`);
       afterCommit(() => this.lifecycle.scheduleHoldExpiry(order));
+      // Availability changed: product pages show it on the next read.
+      afterCommit(() => this.catalog.stockChanged(lines.map((l) => l.variantId)));
       return { order, created: true };
     });
   }

@@ -4,6 +4,7 @@ import type { Queue } from 'bullmq';
 import { Permission, roleHasPermissions, type AuthUser } from '@/core/auth/permissions';
 import { TransactionService } from '@/core/database/transaction.service';
 import { QueueName, ShopJob, type ShopJobPayloads } from '@/core/queue/queue.constants';
+import { CatalogService } from './catalog.service';
 import { CouponsRepository } from './coupons.repository';
 import { InventoryRepository } from './inventory.repository';
 import { allowedFrom } from './order-status';
@@ -22,6 +23,7 @@ export class OrderLifecycleService {
     private readonly inventory: InventoryRepository,
     private readonly coupons: CouponsRepository,
     private readonly tx: TransactionService,
+    private readonly catalog: CatalogService,
     @InjectQueue(QueueName.Shop)
     private readonly queue: Queue<ShopJobPayloads[ShopJob], void, ShopJob>,
   ) {}
@@ -41,13 +43,15 @@ export class OrderLifecycleService {
 
   /** Cancels an unpaid order whose hold has run out; `false` if it was paid or is not due. */
   async expireHold(orderId: string): Promise<boolean> {
-    return this.tx.run(async ({ manager }) => {
+    return this.tx.run(async ({ manager, afterCommit }) => {
       const order = await this.orders.findById(orderId, manager);
       if (!order || order.status !== 'pending_payment') return false;
       if (!order.reservedUntil || new Date(order.reservedUntil).getTime() > Date.now()) {
         return false;
       }
-      return this.cancelIn(manager, order, null, 'stock hold expired');
+      const cancelled = await this.cancelIn(manager, order, null, 'stock hold expired');
+      if (cancelled) afterCommit(() => this.stockBack(order));
+      return cancelled;
     });
   }
 
@@ -63,11 +67,12 @@ export class OrderLifecycleService {
   /** The customer (their own unpaid order) or staff cancel; stock and coupon use come back. */
   async cancel(number: string, actor: AuthUser, reason?: string): Promise<OrderView> {
     const order = await this.visible(number, actor);
-    await this.tx.run(async ({ manager }) => {
+    await this.tx.run(async ({ manager, afterCommit }) => {
       if (!(await this.cancelIn(manager, order, actor.id, reason ?? 'cancelled'))) {
         const current = await this.orders.findById(order.id, manager);
         throw new IllegalTransitionError(current?.status ?? order.status, 'cancelled');
       }
+      afterCommit(() => this.stockBack(order));
     });
     return this.reload(order.id);
   }
@@ -110,6 +115,11 @@ export class OrderLifecycleService {
     if (short.length) throw new Error(`order ${order.id}: hold larger than the reserved stock`);
     if (order.couponId) await this.coupons.giveBack(manager, order.couponId);
     return true;
+  }
+
+  /** Released stock is available again: product pages show it on the next read. */
+  private stockBack(order: OrderView): Promise<void> {
+    return this.catalog.stockChanged(order.lines.map((l) => l.variantId));
   }
 
   private async visible(number: string, actor: AuthUser): Promise<OrderView> {
