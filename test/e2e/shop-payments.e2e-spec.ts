@@ -134,6 +134,42 @@ describe('Shop — payments, webhooks, refunds (e2e)', () => {
       )
     ).map((r) => `${r.type}: ${r.outcome ?? 'pending'}`);
 
+  /** A pending payment row for an order, as if the provider had created it. */
+  async function pendingPayment(number: string, providerPaymentId: string, amount: number) {
+    await t.dataSource.query(
+      `INSERT INTO shop_payments (order_id, provider, provider_payment_id, amount_minor, currency)
+       SELECT id, 'fake', $2, $3, 'EUR' FROM shop_orders WHERE number = $1`,
+      [number, providerPaymentId, amount],
+    );
+  }
+
+  /** The provider's success event for a payment, as a raw JSON body. */
+  const succeededEvent = (providerPaymentId: string, amount: number) =>
+    JSON.stringify({
+      id: `evt_${randomUUID()}`,
+      type: 'payment.succeeded',
+      created: Math.floor(Date.now() / 1000),
+      data: { payment: providerPaymentId, amount, currency: 'EUR' },
+    });
+
+  /** Posts a body to the webhook signed with the shared secret, as the provider would. */
+  const deliverSigned = (body: string) =>
+    t
+      .http()
+      .post('/api/v1/shop/webhooks/fake')
+      .set('Content-Type', 'application/json')
+      .set('Stoa-Signature', signWebhook(SECRET, body))
+      .send(body)
+      .expect(200);
+
+  /** Waits until the stored events of a payment are processed; returns their outcomes. */
+  async function settled(providerPaymentId: string): Promise<string[]> {
+    for (let i = 0; i < 50 && (await outcomes(providerPaymentId))[0]?.endsWith('pending'); i++) {
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    return outcomes(providerPaymentId);
+  }
+
   it('should pay through a signed webhook, sell the held stock, then refund in parts', async () => {
     const customer = await registerUser(t);
     const { order: placed, variantId } = await order(customer);
@@ -282,32 +318,9 @@ describe('Shop — payments, webhooks, refunds (e2e)', () => {
   it('should not apply a capture that differs from the order total', async () => {
     const customer = await registerUser(t);
     const { order: placed } = await order(customer);
-    const [{ id }] = await t.dataSource.query<{ id: string }[]>(
-      `SELECT id FROM shop_orders WHERE number = $1`,
-      [placed.number],
-    );
-    await t.dataSource.query(
-      `INSERT INTO shop_payments (order_id, provider, provider_payment_id, amount_minor, currency)
-       VALUES ($1, 'fake', 'fpi_short', $2, 'EUR')`,
-      [id, placed.totals.total.amount],
-    );
-    const body = JSON.stringify({
-      id: `evt_${randomUUID()}`,
-      type: 'payment.succeeded',
-      created: Math.floor(Date.now() / 1000),
-      data: { payment: 'fpi_short', amount: placed.totals.total.amount - 1, currency: 'EUR' },
-    });
-    await t
-      .http()
-      .post('/api/v1/shop/webhooks/fake')
-      .set('Content-Type', 'application/json')
-      .set('Stoa-Signature', signWebhook(SECRET, body))
-      .send(body)
-      .expect(200);
-    for (let i = 0; i < 50 && (await outcomes('fpi_short'))[0]?.endsWith('pending'); i++) {
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    expect(await outcomes('fpi_short')).toEqual([
+    await pendingPayment(placed.number, 'fpi_short', placed.totals.total.amount);
+    await deliverSigned(succeededEvent('fpi_short', placed.totals.total.amount - 1));
+    expect(await settled('fpi_short')).toEqual([
       'payment.succeeded: amount mismatch: not applied, needs review',
     ]);
     expect((await until(customer, placed.number, 'pending_payment')).captured.amount).toBe(0);
@@ -316,47 +329,17 @@ describe('Shop — payments, webhooks, refunds (e2e)', () => {
   it('should refund a payment that succeeds after its order was cancelled', async () => {
     const customer = await registerUser(t);
     const { order: placed, variantId } = await order(customer);
-    const [{ id }] = await t.dataSource.query<{ id: string }[]>(
-      `SELECT id FROM shop_orders WHERE number = $1`,
-      [placed.number],
-    );
-    await t.dataSource.query(
-      `INSERT INTO shop_payments (order_id, provider, provider_payment_id, amount_minor, currency)
-       VALUES ($1, 'fake', 'fpi_late', $2, 'EUR')`,
-      [id, placed.totals.total.amount],
-    );
+    await pendingPayment(placed.number, 'fpi_late', placed.totals.total.amount);
     await t
       .http()
       .post(`/api/v1/shop/orders/${placed.number}/cancel`)
       .set(as(customer))
       .send({})
       .expect(200);
-    const body = JSON.stringify({
-      id: `evt_${randomUUID()}`,
-      type: 'payment.succeeded',
-      created: Math.floor(Date.now() / 1000),
-      data: { payment: 'fpi_late', amount: placed.totals.total.amount, currency: 'EUR' },
-    });
-    const ack = await t
-      .http()
-      .post('/api/v1/shop/webhooks/fake')
-      .set('Content-Type', 'application/json')
-      .set('Stoa-Signature', signWebhook(SECRET, body))
-      .send(body)
-      .expect(200);
-    expect(ack.body).toEqual({ received: true, duplicate: false });
-    const again = await t
-      .http()
-      .post('/api/v1/shop/webhooks/fake')
-      .set('Content-Type', 'application/json')
-      .set('Stoa-Signature', signWebhook(SECRET, body))
-      .send(body)
-      .expect(200);
-    expect(again.body).toEqual({ received: true, duplicate: true });
-    for (let i = 0; i < 50 && (await outcomes('fpi_late'))[0]?.endsWith('pending'); i++) {
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    expect((await outcomes('fpi_late'))[0]).toMatch(/order was cancelled: payment refunded/);
+    const body = succeededEvent('fpi_late', placed.totals.total.amount);
+    expect((await deliverSigned(body)).body).toEqual({ received: true, duplicate: false });
+    expect((await deliverSigned(body)).body).toEqual({ received: true, duplicate: true });
+    expect((await settled('fpi_late'))[0]).toMatch(/order was cancelled: payment refunded/);
     expect((await until(customer, placed.number, 'cancelled')).status).toBe('cancelled');
     expect(await stock(variantId)).toEqual({ on_hand: 5, reserved: 0 });
   });

@@ -24,6 +24,17 @@ export interface DeliveryRow {
   createdAt: string;
 }
 
+/** A delivery joined with its endpoint: what the sender needs. */
+export interface OutgoingDelivery {
+  eventKey: string;
+  topic: string;
+  payload: unknown;
+  status: DeliveryStatus;
+  createdAt: string;
+  url: string;
+  secret: string;
+}
+
 const ENDPOINT = `id, url, events, active, ${isoTimestamp('created_at')} AS "createdAt"`;
 const DELIVERY = `id::text, event_key AS "eventKey", topic, status, attempts,
   last_status_code AS "lastStatusCode", last_error AS "lastError",
@@ -81,29 +92,8 @@ export class OutboundWebhooksRepository {
   }
 
   /** A delivery with what is needed to send it; `undefined` if gone. */
-  async forSending(id: string): Promise<
-    | {
-        eventKey: string;
-        topic: string;
-        payload: unknown;
-        status: DeliveryStatus;
-        createdAt: string;
-        url: string;
-        secret: string;
-      }
-    | undefined
-  > {
-    const [row] = await this.dataSource.query<
-      {
-        eventKey: string;
-        topic: string;
-        payload: unknown;
-        status: DeliveryStatus;
-        createdAt: string;
-        url: string;
-        secret: string;
-      }[]
-    >(
+  async forSending(id: string): Promise<OutgoingDelivery | undefined> {
+    const [row] = await this.dataSource.query<OutgoingDelivery[]>(
       `SELECT d.event_key AS "eventKey", d.topic, d.payload, d.status,
               ${isoTimestamp('d.created_at')} AS "createdAt", e.url, e.secret
        FROM shop_webhook_deliveries d JOIN shop_webhook_endpoints e ON e.id = d.endpoint_id
