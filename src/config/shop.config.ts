@@ -100,6 +100,10 @@ class ShopEnv {
   /** How long the fake provider takes to confirm a payment, in milliseconds. */
   @EnvInt(0, 60_000)
   SHOP_FAKE_PROVIDER_DELAY_MS?: number;
+
+  /** First retry delay of the fake provider's webhook delivery (doubles per attempt). */
+  @EnvInt(10, 600_000)
+  SHOP_FAKE_PROVIDER_RETRY_BASE_MS?: number;
 }
 
 export const DEV_SHOP_WEBHOOK_SECRET = 'dev-shop-webhook-secret-change-me';
@@ -122,6 +126,7 @@ export const shopConfig = defineConfig('shop', ShopEnv, (env) => {
     webhookRetryBaseMs: env.SHOP_WEBHOOK_RETRY_BASE_MS ?? 5_000,
     fakeProviderWebhookUrl: env.SHOP_FAKE_PROVIDER_WEBHOOK_URL,
     fakeProviderDelayMs: env.SHOP_FAKE_PROVIDER_DELAY_MS ?? 200,
+    fakeProviderRetryBaseMs: env.SHOP_FAKE_PROVIDER_RETRY_BASE_MS ?? 2_000,
   };
 });
 export type ShopConfig = ConfigOf<typeof shopConfig>;

@@ -1,8 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { getQueueToken } from '@nestjs/bullmq';
+import type { Queue } from 'bullmq';
 import { Role } from '@/core/auth/permissions';
+import { QueueName, ShopJob } from '@/core/queue/queue.constants';
 import { signWebhook, verifyWebhook } from '@/modules/shop/payments/webhook-signature';
+import { ShopEventsSweep } from '@/modules/shop/shop.processor';
 import { createVariant } from '../factories/shop.factory';
 import { createUserWithRole, registerUser, type RegisteredUser } from '../factories/user.factory';
 import { createTestApp, type TestApp } from '../helpers/test-app';
@@ -326,6 +330,38 @@ describe('Shop — payments, webhooks, refunds (e2e)', () => {
     expect((await until(customer, placed.number, 'pending_payment')).captured.amount).toBe(0);
   });
 
+  it('should process an event whose job failed for good once the sweep finds it', async () => {
+    const customer = await registerUser(t);
+    const { order: placed } = await order(customer);
+    const total = placed.totals.total.amount;
+    // Stored five minutes ago; its job ran out of attempts while the payment was unknown
+    // (one attempt here; in production five, ~30 s, e.g. after a crash inside "pay").
+    const body = succeededEvent('fpi_swept', total);
+    const [event] = await t.dataSource.query<{ id: string }[]>(
+      `INSERT INTO shop_webhook_events (provider, event_id, type, payload, received_at)
+       VALUES ('fake', $1, 'payment.succeeded', $2::jsonb, now() - interval '5 minutes')
+       RETURNING id::text`,
+      [(JSON.parse(body) as { id: string }).id, body],
+    );
+    const queue = t.app.get<Queue>(getQueueToken(QueueName.Shop));
+    const job = await queue.add(
+      ShopJob.ProcessProviderEvent,
+      { webhookEventId: event.id },
+      { jobId: `provider-event-${event.id}`, attempts: 1 },
+    );
+    for (let i = 0; i < 50 && !(await job.isFailed()); i++) {
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(await job.isFailed()).toBe(true);
+
+    // The payment is known now; the sweep must run the event again despite the failed job
+    // holding its job id (a plain re-add is a no-op in BullMQ).
+    await pendingPayment(placed.number, 'fpi_swept', total);
+    expect(await t.app.get(ShopEventsSweep).run()).toBeGreaterThanOrEqual(1);
+    expect(await settled('fpi_swept')).toEqual(['payment.succeeded: order paid']);
+    expect((await until(customer, placed.number, 'paid')).captured.amount).toBe(total);
+  });
+
   it('should refund a payment that succeeds after its order was cancelled', async () => {
     const customer = await registerUser(t);
     const { order: placed, variantId } = await order(customer);
@@ -448,5 +484,102 @@ describe('Shop — payments, webhooks, refunds (e2e)', () => {
     } finally {
       await new Promise((r) => server.close(r));
     }
+  });
+});
+
+/**
+ * The fake provider retries its webhook like a real one (Stripe: about three days), not the
+ * queue's default five attempts: an API that is down longer than those (a restart on a busy
+ * machine, a deploy) must still learn that the customer paid. Its own app, because the
+ * webhook URL points at a gate that refuses the first deliveries.
+ */
+describe('Shop — payment webhooks retried past an outage (e2e)', () => {
+  /** More refusals than the queue's default attempts (5) would ever try. */
+  const REFUSALS = 7;
+  let t: TestApp;
+  let gate: Server;
+  let appUrl = '';
+  const refused = new Map<string, number>();
+
+  beforeAll(async () => {
+    // Answers 503 to the first REFUSALS deliveries of each event, then forwards to the app.
+    gate = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        const body = Buffer.concat(chunks);
+        const { id } = JSON.parse(body.toString('utf8')) as { id: string };
+        const n = refused.get(id) ?? 0;
+        if (n < REFUSALS) {
+          refused.set(id, n + 1);
+          res.writeHead(503).end();
+          return;
+        }
+        fetch(appUrl + (req.url ?? ''), {
+          method: 'POST',
+          headers: {
+            'content-type': 'application/json',
+            'stoa-signature': String(req.headers['stoa-signature']),
+          },
+          body,
+        }).then(
+          (answer) => res.writeHead(answer.status).end(),
+          () => res.writeHead(502).end(),
+        );
+      });
+    });
+    await new Promise<void>((r) => gate.listen(0, '127.0.0.1', r));
+    const gatePort = (gate.address() as AddressInfo).port;
+    t = await createTestApp({
+      workers: true,
+      env: {
+        SHOP_WEBHOOK_SECRET: SECRET,
+        SHOP_FAKE_PROVIDER_DELAY_MS: '20',
+        SHOP_FAKE_PROVIDER_RETRY_BASE_MS: '20',
+        SHOP_FAKE_PROVIDER_WEBHOOK_URL: `http://127.0.0.1:${gatePort}/api/v1/shop/webhooks/fake`,
+      },
+    });
+    await t.app.listen(0, '127.0.0.1');
+    appUrl = `http://127.0.0.1:${(t.app.getHttpServer().address() as AddressInfo).port}`;
+  });
+
+  afterAll(async () => {
+    await t.close();
+    await new Promise((r) => gate.close(r));
+  });
+
+  it('should apply a payment whose webhook was refused more often than the default attempts', async () => {
+    const variantId = await createVariant(t, { priceMinor: 2500, onHand: 1 });
+    const cartId = (
+      (await t.http().post('/api/v1/shop/carts').expect(201)).body as { cart: { id: string } }
+    ).cart.id;
+    await t
+      .http()
+      .put(`/api/v1/shop/carts/${cartId}/items/${variantId}`)
+      .send({ quantity: 1 })
+      .expect(200);
+    await t
+      .http()
+      .post(`/api/v1/shop/carts/${cartId}/checkout`)
+      .send({ email: 'outage@example.com', shippingAddress: address })
+      .expect(201);
+    await t
+      .http()
+      .post(`/api/v1/shop/carts/${cartId}/order/payments`)
+      .set('Idempotency-Key', randomUUID())
+      .send({ paymentMethod: 'pm_card_visa' })
+      .expect(201);
+    // 7 refusals at 20, 40, … 1280 ms: about 2.5 s of backoff.
+    let status = '';
+    for (let i = 0; i < 150 && status !== 'paid'; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      status = (
+        (await t.http().get(`/api/v1/shop/carts/${cartId}/order`).expect(200)).body as {
+          order: { status: string };
+        }
+      ).order.status;
+    }
+    expect(status).toBe('paid');
+    expect([...refused.values()]).toEqual([REFUSALS]);
   });
 });

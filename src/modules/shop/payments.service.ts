@@ -130,11 +130,18 @@ export class PaymentsService {
     return { duplicate: id === undefined };
   }
 
+  /**
+   * Queues the processing of a stored event; the job id makes a second enqueue a no-op. BullMQ
+   * applies that also to a job that failed for good (retries used up while its payment was not
+   * committed yet, or the database was away) and keeps it, so the sweep's re-enqueue of such an
+   * event would never run it again: that job is retried instead.
+   */
   async enqueue(webhookEventId: string): Promise<void> {
     const payload: ShopJobPayloads[ShopJob.ProcessProviderEvent] = { webhookEventId };
-    await this.queue.add(ShopJob.ProcessProviderEvent, payload, {
+    const job = await this.queue.add(ShopJob.ProcessProviderEvent, payload, {
       jobId: `provider-event-${webhookEventId}`,
     });
+    if (await job.isFailed()) await job.retry('failed', { resetAttemptsMade: true });
   }
 
   /** The job: applies one stored event, exactly once (the event row is locked and marked). */

@@ -33,6 +33,15 @@ interface FakeEventBody {
   data: { payment: string; amount: number; currency: string };
 }
 
+/**
+ * Delivery attempts per event. At the default 2 s first delay, doubling, that is about three
+ * days of retries — the window Stripe documents for its webhooks. The queue's default (5
+ * attempts, about 30 s) gave up while an API restart on a loaded machine took 6–18 s and the
+ * queue lagged behind: those orders stayed unpaid although the "customer" had paid
+ * (bench/shop-reliability.mjs).
+ */
+export const FAKE_DELIVERY_ATTEMPTS = 18;
+
 /** Ids derived from the idempotency key: the same call creates the same object, even after a restart. */
 const idFor = (prefix: string, key: string) =>
   `${prefix}_${createHash('sha256').update(key).digest('base64url').slice(0, 24)}`;
@@ -144,6 +153,8 @@ export class FakePaymentProvider extends PaymentProvider {
       await this.queue.add(ShopJob.DeliverFakeWebhook, payload, {
         jobId: `fake-webhook-${event.id}-${index}`,
         delay: this.config.fakeProviderDelayMs + index * 50,
+        attempts: FAKE_DELIVERY_ATTEMPTS,
+        backoff: { type: 'exponential', delay: this.config.fakeProviderRetryBaseMs },
       });
     }
   }
