@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { PostgresQueryRunner } from 'typeorm/driver/postgres/PostgresQueryRunner.js';
 import { Role } from '@/core/auth/permissions';
 import { ShopHoldSweep } from '@/modules/shop';
 import { createVariant } from '../factories/shop.factory';
@@ -32,6 +33,20 @@ const address = {
 };
 const as = (u?: { token: string }): Record<string, string> =>
   u ? { Authorization: `Token ${u.token}` } : {};
+
+/**
+ * Every statement the app sends to PostgreSQL while `run` runs, BEGIN and COMMIT included (every
+ * query, TypeORM's own transaction control too, passes a query runner): one round trip each.
+ */
+async function statementsOf(run: () => Promise<unknown>): Promise<string[]> {
+  const spy = jest.spyOn(PostgresQueryRunner.prototype, 'query');
+  try {
+    await run();
+    return spy.mock.calls.map(([sql]) => sql.trim().split(/\s+/).slice(0, 3).join(' '));
+  } finally {
+    spy.mockRestore();
+  }
+}
 
 /**
  * Checkout on real PostgreSQL: server-side totals, stock that cannot be oversold under a burst
@@ -139,6 +154,60 @@ describe('Shop — carts, checkout, inventory (e2e)', () => {
     expect(order.totals).toEqual(preview.cart.totals);
     expect(order.history).toEqual([expect.objectContaining({ from: null, to: 'pending_payment' })]);
     await checkout(cartId).expect(409); // a cart becomes one order
+  });
+
+  it('should check out in four round trips (five with a coupon) and answer what it stored', async () => {
+    const id = await variant(10, 1999, 300);
+    const plain = await cartWith(id, 2);
+    let res: Awaited<ReturnType<typeof checkout>> | undefined;
+    const statements = await statementsOf(async () => (res = await checkout(plain).expect(201)));
+    // BEGIN, lock the cart and read its lines, reserve + place + outbox in one statement, COMMIT.
+    expect(statements).toEqual([
+      'START TRANSACTION',
+      'SELECT c.id, c.customer_id',
+      'WITH wanted AS',
+      'COMMIT',
+    ]);
+    // Built from what was in hand, not read back: the same as reading the order afterwards.
+    const stored = await t.http().get(`/api/v1/shop/carts/${plain}/order`).expect(200);
+    expect(res?.body).toEqual(stored.body);
+
+    await t.dataSource.query(
+      `INSERT INTO shop_coupons (code, kind, amount, max_per_customer) VALUES ('TRIPS', 'fixed', 100, 1)`,
+    );
+    const withCoupon = await cartWith(id);
+    await t
+      .http()
+      .put(`/api/v1/shop/carts/${withCoupon}/coupon`)
+      .send({ code: 'trips' })
+      .expect(200);
+    const couponStatements = await statementsOf(async () => {
+      res = await checkout(withCoupon).expect(201);
+    });
+    expect(couponStatements).toEqual([
+      'START TRANSACTION',
+      'SELECT c.id, c.customer_id',
+      'SELECT id, code,',
+      'WITH wanted AS',
+      'COMMIT',
+    ]);
+    const storedWithCoupon = await t
+      .http()
+      .get(`/api/v1/shop/carts/${withCoupon}/order`)
+      .expect(200);
+    expect(res?.body).toEqual(storedWithCoupon.body);
+    expect((res?.body as { order: { couponCode: string } }).order.couponCode).toBe('TRIPS');
+    // Refused by the per-customer limit (same guest email): the placing statement said so.
+    const again = await cartWith(id);
+    await t.http().put(`/api/v1/shop/carts/${again}/coupon`).send({ code: 'TRIPS' }).expect(200);
+    const refused = await checkout(again).expect(409);
+    expect((refused.body as { code: string }).code).toBe('SHOP.COUPON_EXHAUSTED');
+    expect(await stock(id)).toEqual({
+      on_hand: 10,
+      reserved: 3,
+      ledger_on_hand: 10,
+      ledger_reserved: 3,
+    });
   });
 
   it('should refuse tampered or foreign input with 4xx and change nothing', async () => {

@@ -1,3 +1,4 @@
+import { PostgresQueryRunner } from 'typeorm/driver/postgres/PostgresQueryRunner.js';
 import { TransactionService } from '@/core/database/transaction.service';
 import { createTestApp, type TestApp } from '../helpers/test-app';
 
@@ -38,6 +39,34 @@ describe(TransactionService.name, () => {
         afterCommit(async () => void seen.push(await countUsers('commit@tx.test')));
       });
       expect(seen).toEqual([1]); // the hook saw the committed row
+    });
+
+    it('should begin READ COMMITTED in one statement, and other levels as asked', async () => {
+      const spy = jest.spyOn(PostgresQueryRunner.prototype, 'query');
+      try {
+        const level = await tx.run(async ({ manager }) => {
+          const [row] = await manager.query<{ transaction_isolation: string }[]>(
+            'SHOW transaction_isolation',
+          );
+          return row.transaction_isolation;
+        });
+        expect(level).toBe('read committed');
+        // No `SET TRANSACTION ISOLATION LEVEL` round trip: the sessions default to it.
+        expect(spy.mock.calls.map(([sql]) => sql)).toEqual([
+          'START TRANSACTION',
+          'SHOW transaction_isolation',
+          'COMMIT',
+        ]);
+      } finally {
+        spy.mockRestore();
+      }
+      const serializable = await tx.run(async ({ manager }) => {
+        const [row] = await manager.query<{ transaction_isolation: string }[]>(
+          'SHOW transaction_isolation',
+        );
+        return row.transaction_isolation;
+      }, 'SERIALIZABLE');
+      expect(serializable).toBe('serializable');
     });
 
     it('should roll everything back and skip the hooks when the work throws', async () => {

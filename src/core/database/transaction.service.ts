@@ -31,9 +31,13 @@ export class TransactionService {
     isolation: IsolationLevel = 'READ COMMITTED',
   ): Promise<T> {
     const hooks: AfterCommit[] = [];
-    const result = await this.dataSource.transaction(isolation, (manager) =>
-      work({ manager, afterCommit: (fn) => hooks.push(fn) }),
-    );
+    const body = (manager: EntityManager) => work({ manager, afterCommit: (fn) => hooks.push(fn) });
+    // TypeORM sends `SET TRANSACTION ISOLATION LEVEL …` as a round trip of its own after
+    // `START TRANSACTION`. Every app session already defaults to READ COMMITTED (pinned in
+    // typeorm-options.ts), so that level needs no SET.
+    const result = await (isolation === 'READ COMMITTED'
+      ? this.dataSource.transaction(body)
+      : this.dataSource.transaction(isolation, body));
     for (const hook of hooks) await hook();
     return result;
   }

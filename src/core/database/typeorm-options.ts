@@ -31,7 +31,9 @@ export function typeOrmOptions(db: DatabaseConfig, url: string): DataSourceOptio
       application_name: 'stoa',
       // OLTP queries finish in milliseconds; JIT compiling one costs more than it saves (the
       // catalog's facet query spent ~1 s compiling at 50k products, measured with EXPLAIN).
-      options: '-c jit=off',
+      // READ COMMITTED is pinned rather than inherited from the server or database defaults:
+      // TransactionService relies on it to begin a transaction without a SET round trip.
+      options: '-c jit=off -c default_transaction_isolation=read\\ committed',
     },
   };
 }

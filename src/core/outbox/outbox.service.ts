@@ -19,11 +19,12 @@ export class OutboxService {
     topic: string,
     payload: Record<string, unknown>,
   ): Promise<void> {
-    await manager.query('INSERT INTO outbox (topic, payload) VALUES ($1, $2)', [
-      topic,
-      JSON.stringify(payload),
-    ]);
-    // Delivered at commit only (NOTIFY is transactional): wakes the relay without polling.
-    await manager.query('SELECT pg_notify($1, $2)', [OUTBOX_CHANNEL, topic]);
+    // One round trip for both. The NOTIFY is delivered at commit only (it is transactional)
+    // and wakes the relay without polling.
+    await manager.query(
+      `WITH queued AS (INSERT INTO outbox (topic, payload) VALUES ($1, $2) RETURNING topic)
+       SELECT pg_notify($3, topic) FROM queued`,
+      [topic, JSON.stringify(payload), OUTBOX_CHANNEL],
+    );
   }
 }

@@ -24,6 +24,11 @@ export interface CartLine {
   purchasable: boolean;
 }
 
+/** A line as checkout reads it: also the product's slug, whose cached page it makes stale. */
+export interface CheckoutLine extends CartLine {
+  productSlug: string;
+}
+
 const LINE_COLUMNS = `
   i.variant_id AS "variantId", v.sku, p.title || ' — ' || v.title AS title, v.options,
   v.price_minor::float8 AS "unitPriceMinor", v.weight_grams AS "weightGrams", i.quantity,
@@ -72,14 +77,14 @@ export class CartsRepository {
   async lockWithLines(
     manager: EntityManager,
     cartId: string,
-  ): Promise<{ cart: CartHeader; lines: CartLine[] } | undefined> {
-    const rows = await manager.query<(CartHeader & { line: CartLine | null })[]>(
+  ): Promise<{ cart: CartHeader; lines: CheckoutLine[] } | undefined> {
+    const rows = await manager.query<(CartHeader & { line: CheckoutLine | null })[]>(
       `SELECT c.id, c.customer_id AS "customerId", c.status, c.coupon_code AS "couponCode",
               CASE WHEN i.variant_id IS NULL THEN NULL ELSE json_build_object(
                 'variantId', i.variant_id, 'sku', v.sku, 'title', p.title || ' — ' || v.title,
                 'options', v.options, 'unitPriceMinor', v.price_minor, 'weightGrams', v.weight_grams,
                 'quantity', i.quantity, 'available', v.on_hand - v.reserved,
-                'purchasable', p.status = 'active') END AS line
+                'purchasable', p.status = 'active', 'productSlug', p.slug) END AS line
        FROM shop_carts c
        LEFT JOIN shop_cart_items i ON i.cart_id = c.id
        LEFT JOIN shop_variants v ON v.id = i.variant_id

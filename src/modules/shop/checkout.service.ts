@@ -3,15 +3,18 @@ import { Inject, Injectable } from '@nestjs/common';
 import { shopConfig, type ShopConfig } from '@/config';
 import type { AuthUser } from '@/core/auth/permissions';
 import { TransactionService } from '@/core/database/transaction.service';
-import { OutboxService } from '@/core/outbox/outbox.service';
 import { CartsRepository } from './carts.repository';
 import { CatalogService } from './catalog.service';
 import { couponProblem } from './carts.service';
 import { CouponsRepository } from './coupons.repository';
 import type { ShippingAddress } from './entities/order.entity';
-import { InventoryRepository } from './inventory.repository';
 import { OrderLifecycleService } from './order-lifecycle.service';
-import { OrdersRepository, type OrderView } from './orders.repository';
+import {
+  OrdersRepository,
+  type NewOrder,
+  type OrderView,
+  type PlaceResult,
+} from './orders.repository';
 import { priceCart, type CouponTerms } from './pricing';
 import { ShopEvent } from './shop.events';
 import {
@@ -44,22 +47,63 @@ export function newOrderNumber(): string {
 }
 
 /**
+ * The order as `OrdersRepository.findById` would read it right after `place`, from what is
+ * already in hand: the input, and what PostgreSQL decided (timestamps, the stored email and
+ * address). Saves reading back inside the transaction what was just written.
+ */
+function placedOrderView(
+  o: NewOrder,
+  stored: Extract<PlaceResult, { placed: true }>,
+  couponCode: string | null,
+): OrderView {
+  return {
+    id: o.id,
+    number: o.number,
+    status: 'pending_payment',
+    email: stored.email,
+    customerId: o.customerId,
+    cartId: o.cartId,
+    currency: o.currency,
+    subtotalMinor: o.subtotalMinor,
+    discountMinor: o.discountMinor,
+    shippingMinor: o.shippingMinor,
+    taxMinor: o.taxMinor,
+    totalMinor: o.totalMinor,
+    capturedMinor: 0,
+    refundedMinor: 0,
+    couponCode,
+    couponId: o.couponId,
+    shippingAddress: stored.shippingAddress,
+    reservedUntil: stored.reservedUntil,
+    idempotencyKey: o.idempotencyKey,
+    createdAt: stored.createdAt,
+    updatedAt: stored.updatedAt,
+    lines: o.lines.map((l) => ({
+      ...l,
+      totalMinor: l.unitPriceMinor * l.quantity - l.discountMinor,
+    })),
+    history: [{ from: null, to: 'pending_payment', note: null, at: stored.historyAt }],
+  };
+}
+
+/**
  * Checkout: prices the cart on the server, takes a coupon use, reserves stock and places the
  * order — one transaction, so a failure anywhere leaves nothing behind.
  *
- * Round trips inside the transaction: cart + lines (locked, one statement), [coupon lock and
- * redemption], stock reservation (one statement for all lines), order + lines + history + cart
- * status (one statement), outbox. A retry of a checkout that already committed (the client
- * never saw the answer) finds the order through the cart, which converts to exactly one order.
+ * Round trips: `START TRANSACTION`, the cart and its lines (locked, one statement), [the coupon,
+ * locked], the placing statement (stock reserved for every line, the coupon use taken, the
+ * order with its lines and history, the cart marked ordered, the outbox row and its NOTIFY —
+ * `OrdersRepository.place`), `COMMIT`: four, five with a coupon (a test counts them). The
+ * response is built from what is in hand, not read back. A retry of a checkout that already
+ * committed (the client never saw the answer) finds the order through the cart, which converts
+ * to exactly one order.
  */
 @Injectable()
 export class CheckoutService {
   constructor(
     private readonly carts: CartsRepository,
     private readonly coupons: CouponsRepository,
-    private readonly inventory: InventoryRepository,
     private readonly orders: OrdersRepository,
-    private readonly outbox: OutboxService,
     private readonly tx: TransactionService,
     private readonly lifecycle: OrderLifecycleService,
     private readonly catalog: CatalogService,
@@ -97,18 +141,13 @@ export class CheckoutService {
       if (gone.length) throw new VariantNotFoundError(gone[0].sku);
 
       const email = input.email ?? null;
-      let coupon: (CouponTerms & { id: string }) | undefined;
+      let coupon: (CouponTerms & { id: string; code: string }) | undefined;
       if (cart.couponCode) {
+        // Locked here; its use is counted and taken by the placing statement, a later one.
         const row = await this.coupons.lock(manager, cart.couponCode);
         const problem = couponProblem(row);
         if (problem || !row) throw new CouponInvalidError(problem ?? 'unknown or inactive code');
-        const outcome = await this.coupons.redeem(manager, row.id, {
-          customerId: viewer?.id ?? null,
-          email: email ?? '',
-        });
-        if (outcome === 'exhausted') throw new CouponExhaustedError('no uses left');
-        if (outcome === 'customer_limit') throw new CouponExhaustedError('already used');
-        coupon = { id: row.id, kind: row.kind, amount: row.amount };
+        coupon = { id: row.id, code: row.code, kind: row.kind, amount: row.amount };
       }
 
       const totals = priceCart(lines, coupon, this.config);
@@ -116,15 +155,8 @@ export class CheckoutService {
         throw new PriceChangedError(lines.map((l) => l.sku));
       }
 
-      const orderId = randomUUID();
-      const short = await this.inventory.reserve(manager, orderId, lines);
-      if (short.length) {
-        throw new OutOfStockError(
-          lines.filter((l) => short.includes(l.variantId)).map((l) => l.sku),
-        );
-      }
-      await this.orders.insertPlaced(manager, {
-        id: orderId,
+      const order: NewOrder = {
+        id: randomUUID(),
         number: newOrderNumber(),
         customerId: viewer?.id ?? null,
         cartId,
@@ -147,14 +179,25 @@ export class CheckoutService {
           quantity: l.quantity,
           discountMinor: totals.lineDiscounts[i],
         })),
+      };
+      const placed = await this.orders.place(manager, order, {
+        topic: ShopEvent.OrderPlaced,
+        payload: { orderId: order.id },
       });
-      await this.outbox.add(manager, ShopEvent.OrderPlaced, { orderId });
-      const order = await this.orders.findById(orderId, manager);
-      if (!order) throw new Error(`order ${orderId} vanished inside its own transaction`);
-      afterCommit(() => this.lifecycle.scheduleHoldExpiry(order));
-      // Availability changed: product pages show it on the next read.
-      afterCommit(() => this.catalog.stockChanged(lines.map((l) => l.variantId)));
-      return { order, created: true };
+      if (!placed.placed) {
+        // Same precedence as the checks ran before they shared a statement: coupon, then stock.
+        if (placed.coupon === 'exhausted') throw new CouponExhaustedError('no uses left');
+        if (placed.coupon === 'customer_limit') throw new CouponExhaustedError('already used');
+        throw new OutOfStockError(
+          lines.filter((l) => placed.short.includes(l.variantId)).map((l) => l.sku),
+        );
+      }
+      const view = placedOrderView(order, placed, coupon?.code ?? null);
+      afterCommit(() => this.lifecycle.scheduleHoldExpiry(view));
+      // Availability changed: product pages show it on the next read. (The slugs came with the
+      // cart's lines, so this costs no query.)
+      afterCommit(() => this.catalog.forget(...lines.map((l) => l.productSlug)));
+      return { order: view, created: true };
     });
   }
 }

@@ -19,10 +19,30 @@ export interface CouponRow {
 const COLUMNS = `id, code, kind, amount::float8 AS amount, starts_at AS "startsAt", ends_at AS "endsAt",
   max_redemptions AS "maxRedemptions", max_per_customer AS "maxPerCustomer", redemptions, active`;
 
-/** Who is redeeming: a customer account, or a guest known by email. */
-export interface Redeemer {
-  customerId: string | null;
-  email: string;
+/**
+ * Taking one use of a coupon locked earlier in the transaction (`lock`), as CTEs for the
+ * checkout statement (`OrdersRepository.place`): `coupon_limits` says whether the total and the
+ * per-customer limit allow one more use, and `redeemed` takes it only if both do. This must be
+ * a statement after `lock`, so that its snapshot includes every order committed by whoever held
+ * the lock before — counting inside the locking statement would miss them (READ COMMITTED
+ * snapshots per statement). The CHECK on `redemptions` backs the total limit. `$` names the
+ * placeholders of the coupon id, and of the customer id or (for a guest) the email.
+ */
+export function redeemCtes($: { couponId: string; customerId: string; email: string }): string {
+  return `coupon_limits AS (
+         SELECT (max_redemptions IS NULL OR redemptions < max_redemptions) AS total_ok,
+                (max_per_customer IS NULL OR (
+                   SELECT count(*) FROM shop_orders o
+                   WHERE o.coupon_id = c.id AND o.status <> 'cancelled'
+                     AND (o.customer_id = ${$.customerId}
+                          OR (${$.customerId}::uuid IS NULL AND lower(o.email) = lower(${$.email})))
+                 ) < max_per_customer) AS customer_ok
+         FROM shop_coupons c WHERE id = ${$.couponId}
+       ), redeemed AS (
+         UPDATE shop_coupons SET redemptions = redemptions + 1
+         WHERE id = ${$.couponId} AND (SELECT total_ok AND customer_ok FROM coupon_limits)
+         RETURNING id
+       )`;
 }
 
 @Injectable()
@@ -44,35 +64,6 @@ export class CouponsRepository {
       [code],
     );
     return row;
-  }
-
-  /**
-   * Takes one use of a locked coupon if both limits allow it. Runs as its own statement after
-   * `lock`, so its snapshot includes every order committed by whoever held the lock before —
-   * counting inside the locking statement would miss them (READ COMMITTED snapshots per
-   * statement). The CHECK on `redemptions` backs the total limit.
-   */
-  async redeem(
-    manager: EntityManager,
-    couponId: string,
-    who: Redeemer,
-  ): Promise<'ok' | 'exhausted' | 'customer_limit'> {
-    const [row] = await manager.query<{ total_ok: boolean; customer_ok: boolean }[]>(
-      `SELECT (max_redemptions IS NULL OR redemptions < max_redemptions) AS total_ok,
-              (max_per_customer IS NULL OR (
-                 SELECT count(*) FROM shop_orders o
-                 WHERE o.coupon_id = c.id AND o.status <> 'cancelled'
-                   AND (o.customer_id = $2 OR ($2::uuid IS NULL AND lower(o.email) = lower($3)))
-               ) < max_per_customer) AS customer_ok
-       FROM shop_coupons c WHERE id = $1`,
-      [couponId, who.customerId, who.email],
-    );
-    if (!row.total_ok) return 'exhausted';
-    if (!row.customer_ok) return 'customer_limit';
-    await manager.query('UPDATE shop_coupons SET redemptions = redemptions + 1 WHERE id = $1', [
-      couponId,
-    ]);
-    return 'ok';
   }
 
   /** Gives a use back (the order holding it was cancelled or expired). */

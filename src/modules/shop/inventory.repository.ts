@@ -8,6 +8,68 @@ export interface StockLine {
   quantity: number;
 }
 
+/** How one kind of stock movement changes a variant, and when it may. */
+interface StockMove {
+  reason: StockReason;
+  set: string;
+  when: string;
+  onHand: string;
+  reserved: string;
+}
+
+/** Holding stock for an unpaid order (checkout). */
+const RESERVE: StockMove = {
+  reason: 'reserve',
+  set: 'reserved = v.reserved + w.qty',
+  when: 'v.on_hand - v.reserved >= w.qty',
+  onHand: '0',
+  reserved: 'w.qty',
+};
+
+/**
+ * The lines as the statement's parameters: one entry per variant (quantities of repeated
+ * variants added up), in id order — the order the rows are locked in.
+ */
+export function stockParams(lines: StockLine[]): { ids: string[]; quantities: number[] } {
+  const merged = new Map<string, number>();
+  for (const line of lines)
+    merged.set(line.variantId, (merged.get(line.variantId) ?? 0) + line.quantity);
+  const ids = [...merged.keys()].sort();
+  return { ids, quantities: ids.map((id) => merged.get(id) ?? 0) };
+}
+
+/**
+ * The CTEs of a stock movement: `wanted` (variant id, qty), `locked` (the variants, locked in
+ * id order), `changed` (the variants updated because `when` held, with their qty) and `logged`
+ * (their ledger rows). `$` names the placeholders of the ids (uuid[]), the quantities (int[])
+ * and the order id.
+ */
+function stockMoveCtes(
+  move: StockMove,
+  $: { ids: string; quantities: string; orderId: string },
+): string {
+  return `wanted AS (
+         SELECT * FROM unnest(${$.ids}::uuid[], ${$.quantities}::int[]) AS w(variant_id, qty)
+       ), locked AS (
+         SELECT v.id FROM shop_variants v WHERE v.id = ANY(${$.ids}::uuid[]) ORDER BY v.id FOR UPDATE
+       ), changed AS (
+         UPDATE shop_variants v SET ${move.set}, updated_at = now()
+         FROM wanted w, locked l
+         WHERE v.id = w.variant_id AND l.id = v.id AND ${move.when}
+         RETURNING v.id, w.qty
+       ), logged AS (
+         INSERT INTO shop_stock_movements (variant_id, on_hand_delta, reserved_delta, reason, order_id)
+         SELECT w.id, ${move.onHand}, ${move.reserved}, '${move.reason}', ${$.orderId} FROM changed w
+       )`;
+}
+
+/**
+ * The reservation as CTEs, for the checkout statement (`OrdersRepository.place`), which reserves
+ * and places the order in one round trip; `changed` lists the variants reserved.
+ */
+export const reserveCtes = ($: { ids: string; quantities: string; orderId: string }) =>
+  stockMoveCtes(RESERVE, $);
+
 /**
  * Every change of stock, each as one statement that changes the variants **and** appends the
  * matching ledger rows, so the ledger can never disagree with the counters.
@@ -22,25 +84,9 @@ export interface StockLine {
 export class InventoryRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
-  /**
-   * Holds stock for an order: all lines or none. Returns the variant ids that could not be
-   * reserved (empty on success; the caller rolls back otherwise).
-   */
-  async reserve(manager: EntityManager, orderId: string, lines: StockLine[]): Promise<string[]> {
-    return this.move(manager, lines, {
-      orderId,
-      reason: 'reserve',
-      set: 'reserved = v.reserved + w.qty',
-      when: 'v.on_hand - v.reserved >= w.qty',
-      onHand: '0',
-      reserved: 'w.qty',
-    });
-  }
-
-  /** Gives an unpaid order's hold back. */
+  /** Gives an unpaid order's hold back. (Checkout reserves: `OrdersRepository.place`.) */
   async release(manager: EntityManager, orderId: string, lines: StockLine[]): Promise<string[]> {
-    return this.move(manager, lines, {
-      orderId,
+    return this.move(manager, lines, orderId, {
       reason: 'release',
       set: 'reserved = v.reserved - w.qty',
       when: 'v.reserved >= w.qty',
@@ -51,8 +97,7 @@ export class InventoryRepository {
 
   /** Turns a paid order's hold into a sale: the units leave the warehouse. */
   async sell(manager: EntityManager, orderId: string, lines: StockLine[]): Promise<string[]> {
-    return this.move(manager, lines, {
-      orderId,
+    return this.move(manager, lines, orderId, {
       reason: 'sale',
       set: 'on_hand = v.on_hand - w.qty, reserved = v.reserved - w.qty',
       when: 'v.reserved >= w.qty AND v.on_hand >= w.qty',
@@ -108,41 +153,20 @@ export class InventoryRepository {
   }
 
   /**
-   * One statement: lock the variants in id order, apply `set` where `when` holds, and append a
-   * ledger row per changed variant. Returns the variant ids that did not satisfy `when`.
+   * One statement: lock the variants in id order, apply the move where its condition holds,
+   * and append a ledger row per changed variant. Returns the variant ids that did not satisfy it.
    */
   private async move(
     manager: EntityManager,
     lines: StockLine[],
-    op: {
-      orderId: string;
-      reason: StockReason;
-      set: string;
-      when: string;
-      onHand: string;
-      reserved: string;
-    },
+    orderId: string,
+    move: StockMove,
   ): Promise<string[]> {
-    const merged = new Map<string, number>();
-    for (const line of lines)
-      merged.set(line.variantId, (merged.get(line.variantId) ?? 0) + line.quantity);
-    const ids = [...merged.keys()].sort();
+    const { ids, quantities } = stockParams(lines);
     const rows = await manager.query<{ id: string }[]>(
-      `WITH wanted AS (
-         SELECT * FROM unnest($1::uuid[], $2::int[]) AS w(variant_id, qty)
-       ), locked AS (
-         SELECT v.id FROM shop_variants v WHERE v.id = ANY($1::uuid[]) ORDER BY v.id FOR UPDATE
-       ), changed AS (
-         UPDATE shop_variants v SET ${op.set}, updated_at = now()
-         FROM wanted w, locked l
-         WHERE v.id = w.variant_id AND l.id = v.id AND ${op.when}
-         RETURNING v.id, w.qty
-       ), logged AS (
-         INSERT INTO shop_stock_movements (variant_id, on_hand_delta, reserved_delta, reason, order_id)
-         SELECT w.id, ${op.onHand}, ${op.reserved}, $3, $4 FROM changed w
-       )
+      `WITH ${stockMoveCtes(move, { ids: '$1', quantities: '$2', orderId: '$3' })}
        SELECT variant_id AS id FROM wanted WHERE variant_id NOT IN (SELECT id FROM changed)`,
-      [ids, ids.map((id) => merged.get(id)), op.reason, op.orderId],
+      [ids, quantities, orderId],
     );
     return rows.map((r) => r.id);
   }

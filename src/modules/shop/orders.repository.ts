@@ -2,6 +2,9 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 import { isoTimestamp } from '@/core/database/sql';
+import { OUTBOX_CHANNEL } from '@/core/outbox/outbox.service';
+import { redeemCtes } from './coupons.repository';
+import { reserveCtes, stockParams } from './inventory.repository';
 import type { OrderStatus, ShippingAddress } from './entities/order.entity';
 
 export interface NewOrder {
@@ -30,6 +33,26 @@ export interface NewOrder {
     discountMinor: number;
   }[];
 }
+
+/** What `place` decided: the order's stored facts, or why it was not placed. */
+export type PlaceResult =
+  | {
+      placed: true;
+      email: string;
+      shippingAddress: ShippingAddress;
+      reservedUntil: string;
+      createdAt: string;
+      updatedAt: string;
+      /** When the first history entry was written (the transaction's `now()`). */
+      historyAt: string;
+    }
+  | {
+      placed: false;
+      /** Variants without enough stock (empty when only the coupon refused). */
+      short: string[];
+      /** Why the coupon gave no use, if that is why. */
+      coupon?: 'exhausted' | 'customer_limit';
+    };
 
 /** An order as its API shows it (amounts in minor units; the controller adds the currency). */
 export interface OrderView {
@@ -91,54 +114,110 @@ export class OrdersRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   /**
-   * Places the order in one statement: the order row, its lines, the first history entry and
-   * the cart marked as ordered. (Stock is reserved just before, in the same transaction.)
+   * Checkout's write, all in one statement: reserve the stock of every line (variants locked in
+   * id order, ledger rows appended), take the coupon use if there is one, and — only if every
+   * line was reserved and the coupon allowed it — insert the order, its lines and first history
+   * entry, mark the cart ordered and write `event` to the outbox (its NOTIFY is sent at commit).
+   * Data-modifying CTEs all see one snapshot, so each later step is made conditional on the
+   * RETURNING rows of the earlier ones rather than on the tables.
+   *
+   * When something was short the order is not written, but the lines that could be reserved
+   * are: the caller throws and the transaction rolls back. The answer carries what PostgreSQL
+   * decided (timestamps, the stored email and address), so the caller can build the order's
+   * view without reading it back.
    */
-  async insertPlaced(manager: EntityManager, o: NewOrder): Promise<void> {
-    await manager.query(
-      `WITH placed AS (
+  async place(
+    manager: EntityManager,
+    o: NewOrder,
+    event: { topic: string; payload: Record<string, unknown> },
+  ): Promise<PlaceResult> {
+    const params: unknown[] = [];
+    const p = (value: unknown) => {
+      params.push(value);
+      return `$${params.length}`;
+    };
+    const stock = stockParams(o.lines);
+    const orderId = `${p(o.id)}::uuid`;
+    const customerId = `${p(o.customerId)}::uuid`;
+    const couponId = o.couponId ? `${p(o.couponId)}::uuid` : undefined;
+    const line = <K extends keyof NewOrder['lines'][number]>(key: K) =>
+      p(o.lines.map((l) => l[key]));
+    const ctes = [
+      reserveCtes({ ids: p(stock.ids), quantities: p(stock.quantities), orderId }),
+      `short AS (
+         SELECT variant_id AS id FROM wanted WHERE variant_id NOT IN (SELECT id FROM changed)
+       )`,
+      ...(couponId ? [redeemCtes({ couponId, customerId, email: p(o.email ?? '') })] : []),
+      `placed AS (
          INSERT INTO shop_orders (id, number, customer_id, cart_id, email, currency, subtotal_minor,
                                   discount_minor, shipping_minor, tax_minor, total_minor, coupon_id,
                                   shipping_address, reserved_until, idempotency_key)
-         VALUES ($1, $2, $3, $4, coalesce($5, (SELECT email FROM users WHERE id = $3)), $6, $7, $8,
-                 $9, $10, $11, $12, $13, $14, $15)
-         RETURNING id
-       ), lines AS (
+         SELECT ${orderId}, ${p(o.number)}::text, ${customerId}, ${p(o.cartId)}::uuid,
+                coalesce(${p(o.email)}::text, (SELECT email FROM users WHERE id = ${customerId})),
+                ${p(o.currency)}::text, ${p(o.subtotalMinor)}::bigint, ${p(o.discountMinor)}::bigint,
+                ${p(o.shippingMinor)}::bigint, ${p(o.taxMinor)}::bigint, ${p(o.totalMinor)}::bigint,
+                ${couponId ?? 'NULL::uuid'}, ${p(JSON.stringify(o.shippingAddress))}::jsonb,
+                ${p(o.reservedUntil)}::timestamptz, ${p(o.idempotencyKey)}::text
+         WHERE NOT EXISTS (SELECT 1 FROM short)
+               ${couponId ? 'AND EXISTS (SELECT 1 FROM redeemed)' : ''}
+         RETURNING id, cart_id, email, shipping_address, reserved_until, created_at, updated_at
+       )`,
+      `order_lines AS (
          INSERT INTO shop_order_lines (order_id, variant_id, sku, title, unit_price_minor, quantity,
                                        discount_minor, total_minor)
-         SELECT (SELECT id FROM placed), l.variant_id, l.sku, l.title, l.unit_price, l.quantity,
-                l.discount, l.unit_price * l.quantity - l.discount
-         FROM unnest($16::uuid[], $17::text[], $18::text[], $19::bigint[], $20::int[], $21::bigint[])
+         SELECT placed.id, l.variant_id, l.sku, l.title, l.unit_price, l.quantity, l.discount,
+                l.unit_price * l.quantity - l.discount
+         FROM placed CROSS JOIN unnest(${line('variantId')}::uuid[], ${line('sku')}::text[],
+                                       ${line('title')}::text[], ${line('unitPriceMinor')}::bigint[],
+                                       ${line('quantity')}::int[], ${line('discountMinor')}::bigint[])
               AS l(variant_id, sku, title, unit_price, quantity, discount)
-       ), history AS (
+       )`,
+      `history AS (
          INSERT INTO shop_order_events (order_id, from_status, to_status, actor_id)
-         SELECT id, NULL, 'pending_payment', $3 FROM placed
-       )
-       UPDATE shop_carts SET status = 'ordered', updated_at = now() WHERE id = $4`,
-      [
-        o.id,
-        o.number,
-        o.customerId,
-        o.cartId,
-        o.email,
-        o.currency,
-        o.subtotalMinor,
-        o.discountMinor,
-        o.shippingMinor,
-        o.taxMinor,
-        o.totalMinor,
-        o.couponId,
-        JSON.stringify(o.shippingAddress),
-        o.reservedUntil,
-        o.idempotencyKey,
-        o.lines.map((l) => l.variantId),
-        o.lines.map((l) => l.sku),
-        o.lines.map((l) => l.title),
-        o.lines.map((l) => l.unitPriceMinor),
-        o.lines.map((l) => l.quantity),
-        o.lines.map((l) => l.discountMinor),
-      ],
+         SELECT id, NULL, 'pending_payment', ${customerId} FROM placed
+         RETURNING created_at
+       )`,
+      `ordered_cart AS (
+         UPDATE shop_carts c SET status = 'ordered', updated_at = now()
+         FROM placed WHERE c.id = placed.cart_id
+       )`,
+      `announced AS (
+         INSERT INTO outbox (topic, payload)
+         SELECT ${p(event.topic)}::text, ${p(JSON.stringify(event.payload))}::jsonb FROM placed
+         RETURNING topic
+       )`,
+    ];
+    const [row] = await manager.query<
+      {
+        short: string[];
+        couponTotalOk?: boolean;
+        couponCustomerOk?: boolean;
+        placed: Omit<Extract<PlaceResult, { placed: true }>, 'placed'> | null;
+        notified: unknown;
+      }[]
+    >(
+      `WITH ${ctes.join(', ')}
+       SELECT coalesce((SELECT json_agg(id) FROM short), '[]'::json) AS short,
+              ${couponId ? '(SELECT total_ok FROM coupon_limits) AS "couponTotalOk", (SELECT customer_ok FROM coupon_limits) AS "couponCustomerOk",' : ''}
+              CASE WHEN placed.id IS NOT NULL THEN json_build_object(
+                'email', placed.email, 'shippingAddress', placed.shipping_address,
+                'reservedUntil', ${isoTimestamp('placed.reserved_until')},
+                'createdAt', ${isoTimestamp('placed.created_at')},
+                'updatedAt', ${isoTimestamp('placed.updated_at')},
+                'historyAt', (SELECT ${isoTimestamp('created_at')} FROM history)) END AS placed,
+              -- Queued now, delivered at commit (NOTIFY is transactional): wakes the outbox relay.
+              (SELECT pg_notify(${p(OUTBOX_CHANNEL)}, topic) FROM announced) AS notified
+       FROM (SELECT 1) one LEFT JOIN placed ON true`,
+      params,
     );
+    if (row.placed) return { placed: true, ...row.placed };
+    const coupon =
+      row.couponTotalOk === false
+        ? 'exhausted'
+        : row.couponCustomerOk === false
+          ? 'customer_limit'
+          : undefined;
+    return { placed: false, short: row.short, coupon };
   }
 
   /**
