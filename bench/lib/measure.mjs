@@ -13,7 +13,8 @@ const mean = (xs) => xs.reduce((a, b) => a + b, 0) / xs.length;
 /**
  * autocannon in this process, not as a CLI child: on 2 cores the generator competes with the
  * server, PostgreSQL and Redis either way, and in-process costs one Node runtime fewer. It
- * loads both servers identically, so it cancels out of the ratio.
+ * loads both servers identically, so it cancels out of the ratio. `endpoint.autocannon`: more
+ * autocannon options (method, body, a `requests` generator for writes).
  */
 export function load(url, endpoint, seconds, connections, overallRate) {
   return autocannon({
@@ -22,6 +23,7 @@ export function load(url, endpoint, seconds, connections, overallRate) {
     connections,
     duration: seconds,
     ...(overallRate ? { overallRate } : {}),
+    ...endpoint.autocannon,
   });
 }
 
@@ -72,8 +74,13 @@ async function cpuProbe(server, dbPids) {
 // ---------------------------------------------------------------------------------------------
 // Rounds
 
-/** One measured round: warm-up (JIT, pools, keep-alive sockets) and then the real thing. */
+/**
+ * One measured round: warm-up (JIT, pools, keep-alive sockets) and then the real thing.
+ * `endpoint.prepare(seconds)`, if any, runs first, outside the measurement (e.g. to create the
+ * carts that many seconds of checkouts will consume).
+ */
 async function measureRound(server, endpoint, opts, dbPids) {
+  await endpoint.prepare?.(opts.warmup + opts.duration);
   await load(server.url, endpoint, opts.warmup, opts.connections);
   const stopProbe = await cpuProbe(server, dbPids);
   const loadGen = process.cpuUsage();

@@ -199,9 +199,10 @@ export function aggregateProfile(profile, fromUs, toUs) {
  * Starts a server once more under `--cpu-prof` (the measured servers should be stopped: the
  * profiled run should have the machine to itself), warms it up, loads `endpoint` for
  * `opts.profileDuration` s, stops it so V8 writes the profile, and aggregates the load window.
- * `start(name, nodeArgs)` starts the server: `startStoa` or `startBare` of the stack.
+ * `start(name, nodeArgs)` starts the server: `startStoa` or `startBare` of the stack, or
+ * another baseline (bench/shop.mjs has its own). `endpoint.prepare`: as in measure.mjs.
  */
-async function profileServer({ stack, start, endpoint, opts, tag }) {
+export async function profileServer({ stack, start, endpoint, opts, tag }) {
   await mkdir(PROFILE_DIR, { recursive: true });
   const file = `${tag}-${stack.runId}.cpuprofile`;
   const server = await start(`${tag}-profiled`, [
@@ -209,6 +210,7 @@ async function profileServer({ stack, start, endpoint, opts, tag }) {
     `--cpu-prof-dir=${PROFILE_DIR}`,
     `--cpu-prof-name=${file}`,
   ]);
+  await endpoint.prepare?.(opts.warmup + opts.profileDuration);
   await load(server.url, endpoint, opts.warmup, opts.connections);
   const from = process.hrtime.bigint() / 1000n;
   const r = await load(server.url, endpoint, opts.profileDuration, opts.connections);
