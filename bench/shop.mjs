@@ -47,6 +47,7 @@ const COUNTER = join(ROOT, 'bench/lib/count-queries.mjs');
 
 const USAGE = `Usage: node bench/shop.mjs [options]
 ${COMMON_USAGE}  --variants N           seeded variants, 4 per product (default 100000)
+  --history N            seeded past orders, and as many abandoned carts (default 20000)
   --limit N              page size of the product list (default 20)
   --count-requests N     checkouts and list requests of the round-trip counting run (default 200)
   --sql-runs N           sequential runs of each list statement for the SQL timing (default 200)
@@ -55,12 +56,14 @@ ${COMMON_USAGE}  --variants N           seeded variants, 4 per product (default 
 
 const { flags, opts, positive, oneOf } = parseFlags(USAGE, {
   variants: { type: 'string', default: '100000' },
+  history: { type: 'string', default: '20000' },
   limit: { type: 'string', default: '20' },
   'count-requests': { type: 'string', default: '200' },
   'sql-runs': { type: 'string', default: '200' },
   'profile-endpoint': { type: 'string', default: 'both' },
 });
 const variants = positive('variants');
+const history = positive('history');
 const limit = positive('limit');
 const countRequests = positive('count-requests');
 const sqlRuns = positive('sql-runs');
@@ -89,11 +92,29 @@ const CHECKOUT_BODY = {
 // ---------------------------------------------------------------------------------------------
 // Carts: each checkout consumes one, so they are made ahead, outside every measured window.
 
+/** The tables a checkout reads or writes. */
+const CHECKOUT_TABLES = [
+  'shop_carts',
+  'shop_cart_items',
+  'shop_variants',
+  'shop_orders',
+  'shop_order_lines',
+  'shop_order_events',
+  'shop_stock_movements',
+  'outbox',
+];
+
 /**
  * A queue of open guest carts (one line each). `ensure(seconds)` tops it up, before a round, to
  * what `seconds` of load will take at the fastest rate seen in earlier rounds (× 1.5; 3000/s
  * before the first); `topUp(n)` to `n` carts; `next()` hands out one id. Should it run dry, it
  * hands out unknown ids: the 404s mark the run unclean.
+ *
+ * Before every round the checkout's tables are ANALYZEd, as autovacuum keeps a live shop's
+ * statistics: these tables start empty and grow by tens of thousands of rows per round, and a
+ * plan made while one was nearly empty — such as the cached plan of a foreign-key check — would
+ * keep scanning it whole (that made 60k carts take two minutes to insert). ANALYZE also
+ * invalidates those cached plans in every session.
  */
 function cartQueue(client) {
   const ids = [];
@@ -106,6 +127,7 @@ function cartQueue(client) {
     if (missing <= 0) return;
     const t0 = performance.now();
     ids.push(...(await createCarts(client, missing, ++salt)));
+    await client.query('ANALYZE shop_carts, shop_cart_items');
     log(`  ${missing} carts created in ${Math.round(performance.now() - t0)} ms`);
   };
   return {
@@ -116,6 +138,7 @@ function cartQueue(client) {
       if (lastRound) fastest = Math.max(fastest, (next - lastRound.next) / lastRound.seconds);
       lastRound = { next, seconds };
       await topUp(Math.ceil(seconds * (fastest || 3000) * 1.5) + opts.connections);
+      await client.query(`ANALYZE ${CHECKOUT_TABLES.join(', ')}`);
     },
     next: () => ids[next++] ?? randomUUID(),
     used: () => next,
@@ -352,8 +375,8 @@ async function main() {
   const client = new pg.Client({ connectionString: stack.dbUrl });
   await client.connect();
   onCleanup('close seed connection', () => client.end());
-  log(`seeding ${variants} variants`);
-  const seeded = await seedShop(client, { variants });
+  log(`seeding ${variants} variants and ${history} past orders`);
+  const seeded = await seedShop(client, { variants, history });
   const carts = cartQueue(client);
 
   const listPath = `/api/v1/shop/products?limit=${limit}`;
@@ -397,7 +420,13 @@ async function main() {
     date: started.toISOString(),
     git: stack.git,
     machine: machineInfo(stack, loadavg),
-    data: { variants, seeded, limit, checkout: 'guest cart, one line of 1 unit, no coupon' },
+    data: {
+      variants,
+      history,
+      seeded,
+      limit,
+      checkout: 'guest cart, one line of 1 unit, no coupon',
+    },
     method: {
       rounds: opts.rounds,
       durationS: opts.duration,

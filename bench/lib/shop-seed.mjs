@@ -23,9 +23,11 @@ const COLOURS = ['black', 'white', 'navy', 'olive', 'sand', 'red'];
  * a base per product plus 2 € per size step, the product's price_min/price_max set to match
  * (shop_products_active_priced_check). Stock: 0–40 on hand (one variant in ten sold out);
  * every fifth product's variants are the checkout pool with 1 000 000 on hand, so the rounds
- * never sell out. Then VACUUM ANALYZE, as autovacuum would have done on a live database.
+ * never sell out. `history` delivered orders and as many abandoned carts make the order and
+ * cart tables look like a shop that has been open a while (see seedHistory). Then VACUUM
+ * ANALYZE, as autovacuum would have done on a live database.
  */
-export async function seedShop(client, { variants, roots = 10, children = 9 }) {
+export async function seedShop(client, { variants, history, roots = 10, children = 9 }) {
   const started = Date.now();
   const products = Math.ceil(variants / SIZES.length);
   await client.query('BEGIN');
@@ -88,10 +90,13 @@ export async function seedShop(client, { variants, roots = 10, children = 9 }) {
      CROSS JOIN unnest($2::text[]) WITH ORDINALITY AS s(size, k)`,
     [COLOURS, SIZES],
   );
+  await seedHistory(client, history);
   await client.query('COMMIT');
   await client.query('VACUUM ANALYZE');
 
   const { rows } = await client.query(`SELECT
+    (SELECT count(*) FROM shop_orders)::int AS "historyOrders",
+    (SELECT count(*) FROM shop_carts WHERE status = 'open')::int AS "abandonedCarts",
     (SELECT count(*) FROM shop_categories)::int AS categories,
     (SELECT count(*) FROM shop_products)::int AS products,
     (SELECT count(*) FROM shop_products WHERE status = 'active')::int AS active,
@@ -109,11 +114,73 @@ export async function seedShop(client, { variants, roots = 10, children = 9 }) {
 }
 
 /**
+ * `orders` delivered orders of the past (one line each, with their cart and first history
+ * entry, totals that satisfy the CHECKs) and as many abandoned open carts. Checkout writes these
+ * tables and its foreign keys look them up; starting them empty would measure a shop on its
+ * first day, whose plans (a foreign-key check scanning a tiny table whole) go bad as it grows.
+ */
+async function seedHistory(client, orders) {
+  await client.query(
+    `CREATE TEMP TABLE bench_variants ON COMMIT DROP AS
+     SELECT v.id, v.sku, p.title || ' — ' || v.title AS title, v.price_minor,
+            (row_number() OVER (ORDER BY v.id) - 1)::int AS n
+     FROM shop_variants v JOIN shop_products p ON p.id = v.product_id WHERE p.status = 'active'`,
+  );
+  await client.query('CREATE UNIQUE INDEX ON bench_variants (n)');
+  await client.query(
+    `INSERT INTO shop_carts (status, created_at, updated_at)
+     SELECT CASE WHEN i % 2 = 0 THEN 'ordered' ELSE 'open' END, ts, ts
+     FROM generate_series(1, 2 * $1::int) i,
+          LATERAL (SELECT timestamptz '2025-06-01T00:00:00Z' + i * interval '10 minutes' AS ts) t`,
+    [orders],
+  );
+  await client.query(
+    `CREATE TEMP TABLE bench_history ON COMMIT DROP AS
+     SELECT c.id AS cart_id, c.status, c.created_at, v.id AS variant_id, v.sku, v.title,
+            v.price_minor, 1 + c.n % 3 AS quantity, c.n
+     FROM (SELECT id, status, created_at, row_number() OVER (ORDER BY created_at)::int AS n
+           FROM shop_carts) c
+     JOIN bench_variants v
+       ON v.n = pg_temp.pick(c.n * 13, (SELECT count(*)::int FROM bench_variants))`,
+  );
+  await client.query(
+    `INSERT INTO shop_cart_items (cart_id, variant_id, quantity, added_at)
+     SELECT cart_id, variant_id, quantity, created_at FROM bench_history`,
+  );
+  // Totals as pricing.ts makes them: 4.90 shipping, 20 % tax rounded half up, paid in full.
+  await client.query(
+    `INSERT INTO shop_orders (number, cart_id, email, status, currency, subtotal_minor,
+                              shipping_minor, tax_minor, total_minor, captured_minor,
+                              shipping_address, created_at, updated_at)
+     SELECT format('SO-H%s', lpad(h.n::text, 10, '0')), h.cart_id,
+            format('customer%s@bench.example', h.n), 'delivered', 'EUR', s.sub, 490, t.tax,
+            s.sub + 490 + t.tax, s.sub + 490 + t.tax,
+            jsonb_build_object('name', 'Customer ' || h.n, 'line1', h.n || ' Bench Road',
+                               'city', 'London', 'postalCode', 'N1 9GU', 'country', 'GB'),
+            h.created_at, h.created_at + interval '3 days'
+     FROM bench_history h,
+          LATERAL (SELECT h.price_minor * h.quantity AS sub) s,
+          LATERAL (SELECT ((s.sub + 490) * 2000 * 2 + 10000) / 20000 AS tax) t
+     WHERE h.status = 'ordered'`,
+  );
+  await client.query(
+    `INSERT INTO shop_order_lines (order_id, variant_id, sku, title, unit_price_minor, quantity,
+                                   total_minor)
+     SELECT o.id, h.variant_id, h.sku, h.title, h.price_minor, h.quantity,
+            h.price_minor * h.quantity
+     FROM shop_orders o JOIN bench_history h ON h.cart_id = o.cart_id`,
+  );
+  await client.query(
+    `INSERT INTO shop_order_events (order_id, from_status, to_status, created_at)
+     SELECT id, NULL, 'pending_payment', created_at FROM shop_orders`,
+  );
+}
+
+/**
  * `count` open guest carts with one line each (quantity 1) on a variant of the checkout pool
  * (active products, 1 000 000 on hand), spread by hash so concurrent checkouts rarely wait for
  * the same variant row. Returns their ids, in creation order. The pool is numbered once per
- * session in a temporary table with an index, so each cart finds its variant by an index probe
- * whatever plan the join gets (a CTE scanned per cart took minutes for 60k carts).
+ * session, in a temporary table.
  */
 export async function createCarts(client, count, salt) {
   await client.query(
