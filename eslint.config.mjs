@@ -15,7 +15,6 @@ export default tseslint.config(
       'eslint.config.mjs',
       '.dependency-cruiser.cjs',
       'src/metadata.ts',
-      'bench/',
     ],
   },
   eslint.configs.recommended,
@@ -71,6 +70,24 @@ export default tseslint.config(
       ...tseslint.configs.disableTypeChecked.languageOptions,
       globals: { fetch: 'readonly', AbortSignal: 'readonly', URL: 'readonly' },
     },
+  },
+  {
+    // Benchmarks (bench/): plain Node scripts outside the TypeScript project, so no type-aware
+    // rules. They spawn Stoa as a child with an environment they build themselves, so reading
+    // process.env (for their own defaults) is allowed here.
+    files: ['bench/**/*.mjs'],
+    ...tseslint.configs.disableTypeChecked,
+    languageOptions: {
+      ...tseslint.configs.disableTypeChecked.languageOptions,
+      globals: {
+        process: 'readonly',
+        Buffer: 'readonly',
+        fetch: 'readonly',
+        AbortSignal: 'readonly',
+        URL: 'readonly',
+      },
+    },
+    rules: { ...tseslint.configs.disableTypeChecked.rules, 'no-restricted-syntax': 'off' },
   },
   {
     // Browser-driving scripts (scripts/realworld-frontend-check.mjs): plain Node, no types; the

@@ -143,7 +143,7 @@ export async function runMain(main) {
 // Child servers
 
 /** A port nobody listens on right now (the OS picks; the tiny race is fine on a bench box). */
-async function freePort() {
+export async function freePort() {
   const srv = createServer();
   await new Promise((resolve, reject) => srv.listen(0, '127.0.0.1', resolve).on('error', reject));
   const { port } = srv.address();
@@ -163,10 +163,10 @@ export function childEnv(extra) {
 /**
  * Spawns a server with stdout+stderr going to a log file (Stoa's production logs are real
  * writes, as they would be to a container's stdout), waits until `readyPath` answers, and
- * registers its shutdown.
+ * registers its shutdown. `port`: a fixed one (a restart on the same address), else a free one.
  */
-export async function startServer({ name, nodeArgs, cwd = ROOT, env, readyPath, logDir }) {
-  const port = await freePort();
+export async function startServer({ name, nodeArgs, cwd = ROOT, env, readyPath, logDir, port }) {
+  port ??= await freePort();
   const logPath = join(logDir, `${name}.log`);
   const out = createWriteStream(logPath, { flags: 'a' });
   await new Promise((resolve) => out.once('open', resolve));
