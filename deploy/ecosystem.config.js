@@ -12,7 +12,8 @@
 // environment of the shell that runs `pm2 start`, then applies env_production on top, so
 // export them there, e.g. from a root-only file:
 //   set -a; . /etc/stoa/stoa.env; set +a   # DATABASE_URL, REDIS_URL, CORS_ORIGINS,
-//                                          # PUBLIC_URL, MAIL_URL, JWT_SECRET_FILE, ...
+//                                          # PUBLIC_URL, MAIL_URL, JWT_SECRET_FILE,
+//                                          # SHOP_WEBHOOK_SECRET_FILE, ...
 // Variables read by this file itself: API_INSTANCES (number or "max", default 2) and
 // SHUTDOWN_TIMEOUT_MS (the app reads the same variable, so both sides agree).
 'use strict';

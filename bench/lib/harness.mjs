@@ -291,6 +291,7 @@ export async function prepareStack(flags) {
     REDIS_KEY_PREFIX: redisPrefix,
     JWT_SECRET: jwtSecret,
     SESSION_SECRET: randomBytes(32).toString('hex'),
+    SHOP_WEBHOOK_SECRET: randomBytes(32).toString('hex'),
     CORS_ORIGINS: 'http://localhost',
     WORKERS_IN_API: 'false',
     LOG_LEVEL: 'info',

@@ -77,6 +77,7 @@ describe('loadConfiguration', () => {
       expect(problems.join('\n')).toMatch(/JWT_SECRET: required in production/);
       expect(problems.join('\n')).toMatch(/SESSION_SECRET: required in production/);
       expect(problems.join('\n')).toMatch(/CORS_ORIGINS: explicit origins are required/);
+      expect(problems.join('\n')).toMatch(/SHOP_WEBHOOK_SECRET: required in production/);
     });
 
     it('should refuse spoofable proxy trust and a shared secret in production', () => {
@@ -97,6 +98,7 @@ describe('loadConfiguration', () => {
         JWT_SECRET: SECRET,
         SESSION_SECRET: 'y'.repeat(40),
         CORS_ORIGINS: 'https://app.example.test',
+        SHOP_WEBHOOK_SECRET: 'z'.repeat(40),
       });
       expect(config.app.workersInApi).toBe(false);
       expect(config.auth.cookieSecure).toBe(true);

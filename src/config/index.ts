@@ -14,7 +14,7 @@ import { httpConfig } from './http.config';
 import { idempotencyConfig } from './idempotency.config';
 import { mailConfig } from './mail.config';
 import { redisConfig } from './redis.config';
-import { shopConfig } from './shop.config';
+import { DEV_SHOP_WEBHOOK_SECRET, shopConfig } from './shop.config';
 
 export * from './app.config';
 export * from './auth.config';
@@ -77,6 +77,9 @@ function crossCheck(c: Configuration): string[] {
       );
     if (c.auth.jwtSecret === c.auth.sessionSecret)
       problems.push('SESSION_SECRET: must differ from JWT_SECRET');
+    // Anyone who knows the webhook secret can mark orders paid: never the published default.
+    if (c.shop.webhookSecret === DEV_SHOP_WEBHOOK_SECRET)
+      problems.push('SHOP_WEBHOOK_SECRET: required in production');
   }
   return problems;
 }

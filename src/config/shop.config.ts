@@ -93,6 +93,13 @@ class ShopEnv {
   @IsUrl({ require_tld: false, protocols: ['http', 'https'] })
   SHOP_FAKE_PROVIDER_WEBHOOK_URL?: string;
 
+  /**
+   * Age in seconds after which a payment still waiting for its webhook is looked up at the
+   * provider (reconciliation; default 5 minutes, well inside the stock hold).
+   */
+  @EnvInt(1, 24 * 3600)
+  SHOP_PAYMENT_RECONCILE_AFTER_SECONDS?: number;
+
   /** First retry delay of an outbound webhook delivery (doubles per attempt, 8 attempts). */
   @EnvInt(10, 600_000)
   SHOP_WEBHOOK_RETRY_BASE_MS?: number;
@@ -123,6 +130,7 @@ export const shopConfig = defineConfig('shop', ShopEnv, (env) => {
     paymentProvider: env.SHOP_PAYMENT_PROVIDER ?? 'fake',
     webhookSecret: env.SHOP_WEBHOOK_SECRET ?? DEV_SHOP_WEBHOOK_SECRET,
     webhookToleranceSeconds: env.SHOP_WEBHOOK_TOLERANCE_SECONDS ?? 300,
+    paymentReconcileAfterSeconds: env.SHOP_PAYMENT_RECONCILE_AFTER_SECONDS ?? 300,
     webhookRetryBaseMs: env.SHOP_WEBHOOK_RETRY_BASE_MS ?? 5_000,
     fakeProviderWebhookUrl: env.SHOP_FAKE_PROVIDER_WEBHOOK_URL,
     fakeProviderDelayMs: env.SHOP_FAKE_PROVIDER_DELAY_MS ?? 200,

@@ -6,7 +6,7 @@ import type { Queue } from 'bullmq';
 import { Role } from '@/core/auth/permissions';
 import { QueueName, ShopJob } from '@/core/queue/queue.constants';
 import { signWebhook, verifyWebhook } from '@/modules/shop/payments/webhook-signature';
-import { ShopEventsSweep } from '@/modules/shop/shop.processor';
+import { ShopEventsSweep, ShopPaymentReconciliation } from '@/modules/shop/shop.processor';
 import { createVariant } from '../factories/shop.factory';
 import { createUserWithRole, registerUser, type RegisteredUser } from '../factories/user.factory';
 import { createTestApp, type TestApp } from '../helpers/test-app';
@@ -581,5 +581,170 @@ describe('Shop — payment webhooks retried past an outage (e2e)', () => {
     }
     expect(status).toBe('paid');
     expect([...refused.values()]).toEqual([REFUSALS]);
+  });
+});
+
+describe('Shop — payments reconciled when their webhook never comes (e2e)', () => {
+  let t: TestApp;
+  let gate: Server;
+  let refusals = 0;
+
+  beforeAll(async () => {
+    // The provider's webhooks hit an endpoint that refuses them all, as with a wrong secret.
+    gate = createServer((req, res) => {
+      refusals += 1;
+      req.resume();
+      res.writeHead(401).end();
+    });
+    await new Promise<void>((r) => gate.listen(0, '127.0.0.1', r));
+    t = await createTestApp({
+      workers: true,
+      env: {
+        SHOP_WEBHOOK_SECRET: SECRET,
+        SHOP_FAKE_PROVIDER_DELAY_MS: '20',
+        SHOP_FAKE_PROVIDER_RETRY_BASE_MS: '50',
+        SHOP_FAKE_PROVIDER_WEBHOOK_URL: `http://127.0.0.1:${(gate.address() as AddressInfo).port}/hook`,
+        SHOP_PAYMENT_RECONCILE_AFTER_SECONDS: '1',
+      },
+    });
+  });
+
+  afterAll(async () => {
+    await t.close();
+    await new Promise((r) => gate.close(r));
+  });
+
+  /** A guest's one-line order, paid with a test payment method; answers the cart id. */
+  async function guestOrderPaidWith(paymentMethod: string): Promise<string> {
+    const variantId = await createVariant(t, { priceMinor: 1800, onHand: 2 });
+    const cartId = (
+      (await t.http().post('/api/v1/shop/carts').expect(201)).body as { cart: { id: string } }
+    ).cart.id;
+    await t
+      .http()
+      .put(`/api/v1/shop/carts/${cartId}/items/${variantId}`)
+      .send({ quantity: 1 })
+      .expect(200);
+    await t
+      .http()
+      .post(`/api/v1/shop/carts/${cartId}/checkout`)
+      .send({ email: 'late@example.com', shippingAddress: address })
+      .expect(201);
+    await t
+      .http()
+      .post(`/api/v1/shop/carts/${cartId}/order/payments`)
+      .set('Idempotency-Key', randomUUID())
+      .send({ paymentMethod })
+      .expect(201);
+    return cartId;
+  }
+
+  const state = async (cartId: string) =>
+    (
+      await t.dataSource.query<
+        {
+          order: string;
+          captured: number;
+          payment: string;
+          provider_payment_id: string;
+          paid_entries: number;
+          receipts: number;
+        }[]
+      >(
+        `SELECT o.status AS order, o.captured_minor::int AS captured, p.status AS payment,
+                p.provider_payment_id,
+                (SELECT count(*)::int FROM shop_order_events h
+                 WHERE h.order_id = o.id AND h.to_status = 'paid') AS paid_entries,
+                (SELECT count(*)::int FROM mail_deliveries d
+                 WHERE d.key = 'order-receipt:' || o.id AND d.status = 'sent') AS receipts
+         FROM shop_orders o JOIN shop_payments p ON p.order_id = o.id WHERE o.cart_id = $1`,
+        [cartId],
+      )
+    )[0];
+
+  async function until(cartId: string, done: (s: Awaited<ReturnType<typeof state>>) => boolean) {
+    for (let i = 0; i < 100; i++) {
+      const s = await state(cartId);
+      if (done(s)) return s;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    return state(cartId);
+  }
+
+  it('should learn outcomes from the provider, apply them once, and ignore the late webhook', async () => {
+    const reconciliation = t.app.get(ShopPaymentReconciliation);
+    const paid = await guestOrderPaidWith('pm_card_visa');
+    const declined = await guestOrderPaidWith('pm_card_chargeDeclined');
+    // Too young to be looked up: the webhook may still come.
+    await reconciliation.run();
+    expect((await state(paid)).payment).toBe('requires_payment');
+
+    await new Promise((r) => setTimeout(r, 1200));
+    await reconciliation.run();
+    const afterPaid = await until(paid, (s) => s.receipts > 0);
+    expect(afterPaid).toMatchObject({
+      order: 'paid',
+      payment: 'succeeded',
+      captured: 1800 + 490 + 458, // price, shipping, 20 % tax on both
+      paid_entries: 1,
+      receipts: 1,
+    });
+    const afterDeclined = await until(declined, (s) => s.payment !== 'requires_payment');
+    expect(afterDeclined).toMatchObject({ order: 'pending_payment', payment: 'failed' });
+    expect(refusals).toBeGreaterThan(0); // the webhooks really were refused
+
+    // The webhook that finally gets through changes nothing.
+    const lateId = `evt_${randomUUID()}`;
+    const late = JSON.stringify({
+      id: lateId,
+      type: 'payment.succeeded',
+      created: Math.floor(Date.now() / 1000),
+      data: { payment: afterPaid.provider_payment_id, amount: afterPaid.captured, currency: 'EUR' },
+    });
+    await t
+      .http()
+      .post('/api/v1/shop/webhooks/fake')
+      .set('Content-Type', 'application/json')
+      .set('Stoa-Signature', signWebhook(SECRET, late))
+      .send(late)
+      .expect(200);
+    let outcome: string | null = null;
+    for (let i = 0; i < 50 && !outcome; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      [{ outcome }] = await t.dataSource.query<{ outcome: string | null }[]>(
+        `SELECT outcome FROM shop_webhook_events WHERE payload->>'id' = $1`,
+        [lateId],
+      );
+    }
+    expect(outcome).toBe('duplicate: payment already succeeded');
+    expect(await state(paid)).toMatchObject({
+      paid_entries: 1,
+      receipts: 1,
+      captured: 1800 + 490 + 458,
+    });
+  });
+
+  it('should ask about a payment without an outcome less and less often as it ages', async () => {
+    const cartId = await guestOrderPaidWith('pm_card_visa');
+    const { provider_payment_id: id } = await state(cartId);
+    // Forget the provider's side and age the payment ten minutes: nothing to learn.
+    await t.dataSource.query(
+      `UPDATE shop_payments SET provider_payment_id = 'fpi_unknown_to_provider',
+         created_at = now() - interval '10 minutes' WHERE provider_payment_id = $1`,
+      [id],
+    );
+    const checkedAt = async () =>
+      (
+        await t.dataSource.query<{ checked_at: Date | null }[]>(
+          `SELECT checked_at FROM shop_payments WHERE provider_payment_id = 'fpi_unknown_to_provider'`,
+        )
+      )[0].checked_at;
+    await t.app.get(ShopPaymentReconciliation).run();
+    const first = await checkedAt();
+    expect(first).not.toBeNull();
+    // Ten minutes old: asked again only after a quarter of that (2.5 min), not on the next run.
+    await t.app.get(ShopPaymentReconciliation).run();
+    expect(await checkedAt()).toEqual(first);
+    expect((await state(cartId)).payment).toBe('requires_payment');
   });
 });

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
@@ -11,6 +12,22 @@ export interface OutgoingMail {
   /** A template under `views/mail/<name>.{subject,html,text}.hbs`. */
   template: string;
   context: Record<string, unknown>;
+  /**
+   * Names the one logical mail this is (e.g. `order-receipt:<order id>`). It becomes a stable
+   * `Message-ID`, so a retry that sends the mail again after a crash carries the same id and
+   * mail systems that deduplicate by `Message-ID` show it once.
+   */
+  key?: string;
+}
+
+/**
+ * A `Message-ID` derived from a mail's key: `<hash@domain>`, the domain taken from the sender's
+ * address (RFC 5322 wants it globally unique; the hash keeps keys, which hold ids, out of headers).
+ */
+export function stableMessageId(key: string, from: string): string {
+  const domain = /@([^>\s]+)>?\s*$/.exec(from)?.[1] ?? 'stoa.local';
+  const local = createHash('sha256').update(key).digest('base64url').slice(0, 32);
+  return `<${local}@${domain}>`;
 }
 
 type Compiled = Record<'subject' | 'html' | 'text', HandlebarsTemplateDelegate>;
@@ -57,12 +74,13 @@ export class MailService implements OnApplicationShutdown {
     };
   }
 
-  /** Sends (or logs) one mail; returns the transport's message id. */
+  /** Sends (or logs) one mail; returns its `Message-ID`. */
   async send(mail: OutgoingMail): Promise<string> {
     const { subject, html, text } = this.render(mail.template, mail.context);
+    const messageId = mail.key ? stableMessageId(mail.key, this.mail.from) : undefined;
     if (!this.transport) {
       this.logger.log(`[mail:log] to=${mail.to} subject="${subject}"\n${text}`);
-      return `log-${Date.now()}`;
+      return messageId ?? `log-${Date.now()}`;
     }
     const info = (await this.transport.sendMail({
       from: this.mail.from,
@@ -70,6 +88,7 @@ export class MailService implements OnApplicationShutdown {
       subject,
       html,
       text,
+      messageId,
     })) as {
       messageId: string;
     };

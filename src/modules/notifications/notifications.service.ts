@@ -127,7 +127,8 @@ export class NotificationsService {
   /**
    * Sends one logical mail at most once, however often its job runs: the delivery row is locked
    * while sending. A crash between the SMTP accept and the commit is the one window where a retry
-   * can send twice (SMTP offers no idempotency key).
+   * can send twice (SMTP offers no idempotency key); the second copy then carries the same
+   * `Message-ID` (derived from the key), which mail systems use to show it once.
    */
   private deliverOnce(
     key: string,
@@ -138,7 +139,7 @@ export class NotificationsService {
     return this.tx.run(async ({ manager }) => {
       const delivery = await this.deliveries.claim(manager, { key, template, recipient: to });
       if (delivery.status === 'sent') return 'already-sent' as const;
-      const messageId = await this.mail.send({ to, template, context });
+      const messageId = await this.mail.send({ to, template, context, key });
       await this.deliveries.markSent(manager, delivery.id, messageId);
       this.logger.log(`${template} mail sent (${key})`);
       return 'sent' as const;

@@ -107,6 +107,38 @@ export class PaymentsRepository {
     );
   }
 
+  /**
+   * Pending payments to look up at the provider, marked as checked in the same statement. Due
+   * once older than `afterSeconds`, then again after a quarter of their age (5 min, …, hours:
+   * an abandoned payment is asked about a few dozen times, not every minute), for three days —
+   * as long as a provider retries its webhooks.
+   */
+  async dueForReconciliation(
+    provider: string,
+    afterSeconds: number,
+    limit: number,
+  ): Promise<string[]> {
+    const rows = await this.dataSource.query<{ providerPaymentId: string }[]>(
+      `WITH due AS (
+         SELECT id FROM shop_payments
+         WHERE status = 'requires_payment' AND provider = $1
+           AND created_at < now() - make_interval(secs => $2)
+           AND created_at > now() - interval '3 days'
+           AND (checked_at IS NULL
+                OR checked_at < now() - greatest(make_interval(secs => $2), (now() - created_at) / 4))
+         ORDER BY created_at
+         LIMIT $3
+         FOR UPDATE SKIP LOCKED
+       ), marked AS (
+         UPDATE shop_payments p SET checked_at = now() FROM due WHERE p.id = due.id
+         RETURNING p.provider_payment_id
+       )
+       SELECT provider_payment_id AS "providerPaymentId" FROM marked`,
+      [provider, afterSeconds, limit],
+    );
+    return rows.map((r) => r.providerPaymentId);
+  }
+
   /** Events received but not processed (their job was lost); the sweep re-enqueues them. */
   async unprocessedEvents(olderThanSeconds: number, limit: number): Promise<string[]> {
     const rows = await this.dataSource.query<{ id: string }[]>(

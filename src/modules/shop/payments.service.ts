@@ -119,6 +119,35 @@ export class PaymentsService {
     } catch {
       throw new ValidationFailedError({ body: ['must be JSON'] });
     }
+    return { duplicate: !(await this.store(payload)) };
+  }
+
+  /**
+   * Reconciliation: asks the provider about payments still waiting for their webhook and
+   * stores what it answers as an event, applied like a delivered one (so a webhook that does
+   * arrive later finds the payment settled and changes nothing). Returns how many outcomes it
+   * learned. One payment the provider cannot answer for does not stop the others.
+   */
+  async reconcile(limit = 100): Promise<number> {
+    const due = await this.payments.dueForReconciliation(
+      this.provider.name,
+      this.config.paymentReconcileAfterSeconds,
+      limit,
+    );
+    let learned = 0;
+    for (const providerPaymentId of due) {
+      try {
+        const payload = await this.provider.retrievePaymentEvent(providerPaymentId);
+        if (payload !== undefined && (await this.store(payload))) learned += 1;
+      } catch (error) {
+        this.logger.warn(`reconciling payment ${providerPaymentId}: ${String(error)}`);
+      }
+    }
+    return learned;
+  }
+
+  /** Stores a provider event once (unique provider + event id) and queues it; `false` if known. */
+  private async store(payload: unknown): Promise<boolean> {
     const event = this.provider.parseEvent(payload);
     const id = await this.payments.storeEvent({
       provider: this.provider.name,
@@ -127,7 +156,7 @@ export class PaymentsService {
       payload,
     });
     if (id) await this.enqueue(id);
-    return { duplicate: id === undefined };
+    return id !== undefined;
   }
 
   /**

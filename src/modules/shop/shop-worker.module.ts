@@ -1,7 +1,15 @@
 import { Module } from '@nestjs/common';
-import { ShopEventsSweep, ShopHoldSweep, ShopProcessor } from './shop.processor';
+import {
+  ShopEventsSweep,
+  ShopHoldSweep,
+  ShopPaymentReconciliation,
+  ShopProcessor,
+} from './shop.processor';
 import { ShopModule } from './shop.module';
 
 /** The shop's background work (stock holds, payments), loaded by worker roles only. */
-@Module({ imports: [ShopModule], providers: [ShopProcessor, ShopHoldSweep, ShopEventsSweep] })
+@Module({
+  imports: [ShopModule],
+  providers: [ShopProcessor, ShopHoldSweep, ShopEventsSweep, ShopPaymentReconciliation],
+})
 export class ShopWorkerModule {}

@@ -100,6 +100,30 @@ export class ShopEventsSweep {
 }
 
 /**
+ * Every minute, looks up payments whose webhook has not come after
+ * `SHOP_PAYMENT_RECONCILE_AFTER_SECONDS` at the provider (PaymentsService.reconcile). One
+ * worker at a time.
+ */
+@Injectable()
+export class ShopPaymentReconciliation {
+  private readonly logger = new Logger(ShopPaymentReconciliation.name);
+
+  constructor(
+    private readonly payments: PaymentsService,
+    private readonly locks: AdvisoryLockService,
+  ) {}
+
+  @Cron(CronExpression.EVERY_MINUTE, { name: 'shop-payment-reconciliation' })
+  async run(): Promise<number> {
+    const { result } = await this.locks.tryWithLock('cron:shop-payment-reconciliation', () =>
+      this.payments.reconcile(),
+    );
+    if (result) this.logger.log(`learned the outcome of ${result} payment(s) from the provider`);
+    return result ?? 0;
+  }
+}
+
+/**
  * Every minute, releases the stock of unpaid orders whose hold ran out but whose delayed job
  * was lost (crash between commit and enqueue, queue data lost). One worker at a time.
  */

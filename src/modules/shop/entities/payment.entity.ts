@@ -24,6 +24,7 @@ export type PaymentStatus = 'requires_payment' | 'succeeded' | 'failed' | 'cance
   `status IN ('requires_payment', 'succeeded', 'failed', 'cancelled')`,
 )
 @Index('shop_payments_order_live_key', { synchronize: false })
+@Index('shop_payments_pending_idx', { synchronize: false })
 export class Payment {
   @PrimaryGeneratedColumn('uuid')
   id: string;
@@ -45,6 +46,10 @@ export class Payment {
 
   @Column({ type: 'varchar', length: 24, default: 'requires_payment' })
   status: PaymentStatus;
+
+  /** When reconciliation last asked the provider about this (still pending) payment. */
+  @Column({ type: 'timestamptz', nullable: true })
+  checkedAt: Date | null;
 
   @ManyToOne(() => Order, { onDelete: 'RESTRICT' })
   @JoinColumn({ name: 'order_id', foreignKeyConstraintName: 'shop_payments_order_id_fkey' })

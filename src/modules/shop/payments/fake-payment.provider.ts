@@ -7,6 +7,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { shopConfig, type ShopConfig } from '@/config';
 import { QueueName, ShopJob, type ShopJobPayloads } from '@/core/queue/queue.constants';
+import { KeyValueStore } from '@/core/redis/key-value.store';
 import { PaymentProvider, type CreatedPayment, type ProviderEvent } from './payment-provider';
 import { signWebhook } from './webhook-signature';
 
@@ -42,6 +43,18 @@ interface FakeEventBody {
  */
 export const FAKE_DELIVERY_ATTEMPTS = 18;
 
+/** How long the fake provider remembers a payment (a real one keeps it for years). */
+const FAKE_PAYMENT_RETENTION_MS = 30 * 24 * 3600 * 1000;
+
+/** What the fake provider keeps about a payment on "its side" (the key-value store). */
+interface FakePaymentRecord {
+  outcome: 'payment.succeeded' | 'payment.failed';
+  amount: number;
+  currency: string;
+  /** When the customer's confirmation completes, in epoch seconds. */
+  settles: number;
+}
+
 /** Ids derived from the idempotency key: the same call creates the same object, even after a restart. */
 const idFor = (prefix: string, key: string) =>
   `${prefix}_${createHash('sha256').update(key).digest('base64url').slice(0, 24)}`;
@@ -52,7 +65,9 @@ const idFor = (prefix: string, key: string) =>
  * with the shared secret over timestamp + raw body, retried with backoff until we answer 2xx
  * (delivery runs as BullMQ jobs, so it survives our restarts like a provider's retries would).
  * It can fail a payment, send an event twice and send events out of order (see the payment
- * methods above), which is what the webhook handling must survive.
+ * methods above), which is what the webhook handling must survive. It remembers each payment in
+ * the key-value store (shared by the API and the worker with Redis), so it can also be asked
+ * where a payment stands, as reconciliation does when no webhook came.
  */
 @Injectable()
 export class FakePaymentProvider extends PaymentProvider {
@@ -64,6 +79,7 @@ export class FakePaymentProvider extends PaymentProvider {
     @InjectQueue(QueueName.Shop)
     private readonly queue: Queue<ShopJobPayloads[ShopJob], void, ShopJob>,
     private readonly adapterHost: HttpAdapterHost,
+    private readonly store: KeyValueStore,
   ) {
     super();
   }
@@ -97,6 +113,17 @@ export class FakePaymentProvider extends PaymentProvider {
           : method === 'pm_card_outOfOrder'
             ? [event('payment.succeeded', now), event('payment.failed', now - 5, 1)]
             : [event('payment.succeeded', now)];
+    const record: FakePaymentRecord = {
+      outcome: method === 'pm_card_chargeDeclined' ? 'payment.failed' : 'payment.succeeded',
+      amount: input.amountMinor,
+      currency: input.currency,
+      settles: now + Math.ceil(this.config.fakeProviderDelayMs / 1000),
+    };
+    await this.store.set(
+      recordKey(providerPaymentId),
+      JSON.stringify(record),
+      FAKE_PAYMENT_RETENTION_MS,
+    );
     await this.send(deliveries);
     return { providerPaymentId, clientSecret: `${providerPaymentId}_secret` };
   }
@@ -107,6 +134,19 @@ export class FakePaymentProvider extends PaymentProvider {
     idempotencyKey: string;
   }): Promise<{ providerRefundId: string }> {
     return Promise.resolve({ providerRefundId: idFor('fre', input.idempotencyKey) });
+  }
+
+  async retrievePaymentEvent(providerPaymentId: string): Promise<FakeEventBody | undefined> {
+    const stored = await this.store.get(recordKey(providerPaymentId));
+    if (!stored) return undefined; // not ours, or forgotten: nothing to say
+    const record = JSON.parse(stored) as FakePaymentRecord;
+    if (record.settles > Date.now() / 1000) return undefined; // the customer is still confirming
+    return {
+      id: idFor('evt', `${providerPaymentId}:retrieved:${record.outcome}`),
+      type: record.outcome,
+      created: record.settles,
+      data: { payment: providerPaymentId, amount: record.amount, currency: record.currency },
+    };
   }
 
   parseEvent(payload: unknown): ProviderEvent {
@@ -169,3 +209,5 @@ export class FakePaymentProvider extends PaymentProvider {
     return `http://${reachable}:${address.port}/api/v1/shop/webhooks/fake`;
   }
 }
+
+const recordKey = (providerPaymentId: string) => `shop:fake-psp:payment:${providerPaymentId}`;

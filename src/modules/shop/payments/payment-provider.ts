@@ -19,7 +19,7 @@ export interface ProviderEvent {
 /**
  * The seam to a payment provider. The shop never talks to one directly: it creates payments and
  * refunds through this class and learns outcomes only from signed webhooks (a payment's result
- * is never taken from the client). `fake` is built in; a real provider implements the same three
+ * is never taken from the client). `fake` is built in; a real provider implements the same four
  * methods (see src/modules/shop/README.md for the Stripe mapping).
  */
 export abstract class PaymentProvider {
@@ -43,4 +43,13 @@ export abstract class PaymentProvider {
 
   /** Reads an event from the JSON body whose signature was verified. */
   abstract parseEvent(payload: unknown): ProviderEvent;
+
+  /**
+   * Asks the provider where a payment stands, for reconciliation when its webhook never came
+   * (deliveries given up, a wrong secret, an outage longer than the provider retries). Answers
+   * an event body in the provider's own webhook format with an id of its own (for Stripe: the
+   * PaymentIntent wrapped as a `payment_intent.succeeded` event), so it is stored and applied
+   * exactly like a delivered one; `undefined` while the payment has no outcome yet.
+   */
+  abstract retrievePaymentEvent(providerPaymentId: string): Promise<unknown>;
 }
