@@ -27,6 +27,10 @@ import { OrdersRepository } from './orders.repository';
 import { OrdersService } from './orders.service';
 import { OutboundWebhooksRepository } from './outbound-webhooks.repository';
 import { OutboundWebhooksService } from './outbound-webhooks.service';
+import { SalesController } from './sales.controller';
+import { SalesListener } from './sales.listener';
+import { SalesRepository } from './sales.repository';
+import { SalesService } from './sales.service';
 import { ShopEventsListener } from './shop-events.listener';
 import { ShopOrdersResolver } from './shop-orders.resolver';
 import { WebhookEndpointsController } from './webhook-endpoints.controller';
@@ -43,6 +47,7 @@ import { Coupon } from './entities/coupon.entity';
 import { Order, OrderEvent, OrderLine } from './entities/order.entity';
 import { Payment, Refund, WebhookEvent } from './entities/payment.entity';
 import { Product } from './entities/product.entity';
+import { SalesAppliedEvent, SalesDay } from './entities/sales-day.entity';
 import { StockMovement } from './entities/stock-movement.entity';
 import { Variant } from './entities/variant.entity';
 
@@ -67,6 +72,8 @@ import { Variant } from './entities/variant.entity';
       WebhookEvent,
       WebhookEndpoint,
       WebhookDelivery,
+      SalesDay,
+      SalesAppliedEvent,
     ]),
   ],
   controllers: [
@@ -78,6 +85,7 @@ import { Variant } from './entities/variant.entity';
     OrdersController,
     InventoryController,
     PaymentsController,
+    SalesController,
     WebhookEndpointsController,
   ],
   providers: [
@@ -105,6 +113,9 @@ import { Variant } from './entities/variant.entity';
     OutboundWebhooksService,
     ShopEventsListener,
     ShopOrdersResolver,
+    SalesRepository,
+    SalesService,
+    SalesListener,
   ],
   exports: [
     OrderLifecycleService,
