@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, type EntityManager } from 'typeorm';
+import { DataSource, QueryFailedError, type EntityManager } from 'typeorm';
+import { ValidationFailedError } from '@/core/http/domain-error';
+import { CouponCodeTakenError } from './shop.errors';
 import type { CouponKind } from './entities/coupon.entity';
 
 export interface CouponRow {
@@ -14,10 +16,53 @@ export interface CouponRow {
   maxPerCustomer: number | null;
   redemptions: number;
   active: boolean;
+  createdAt: Date;
+}
+
+export interface CouponInput {
+  code: string;
+  kind: CouponKind;
+  amount: number;
+  startsAt?: string;
+  endsAt?: string | null;
+  maxRedemptions?: number | null;
+  maxPerCustomer?: number | null;
+  active?: boolean;
+}
+
+export type CouponChanges = Partial<
+  Pick<CouponInput, 'endsAt' | 'maxRedemptions' | 'maxPerCustomer' | 'active'>
+>;
+
+const SORT_SQL = {
+  code: 'code',
+  createdAt: 'created_at, id',
+  '-createdAt': 'created_at DESC, id DESC',
+};
+const CHANGE_COLUMNS: Record<keyof CouponChanges, string> = {
+  endsAt: 'ends_at',
+  maxRedemptions: 'max_redemptions',
+  maxPerCustomer: 'max_per_customer',
+  active: 'active',
+};
+
+/** Constraint violations of coupon writes that mean "your input conflicts", as domain errors. */
+function couponConflict(error: unknown): Error | undefined {
+  if (!(error instanceof QueryFailedError)) return undefined;
+  const { constraint } = error.driverError as { constraint?: string };
+  if (constraint === 'shop_coupons_code_key') return new CouponCodeTakenError();
+  if (constraint === 'shop_coupons_window_check') {
+    return new ValidationFailedError({ endsAt: ['must be after startsAt'] });
+  }
+  if (constraint === 'shop_coupons_redemptions_check') {
+    return new ValidationFailedError({ maxRedemptions: ['is below the uses already taken'] });
+  }
+  return undefined;
 }
 
 const COLUMNS = `id, code, kind, amount::float8 AS amount, starts_at AS "startsAt", ends_at AS "endsAt",
-  max_redemptions AS "maxRedemptions", max_per_customer AS "maxPerCustomer", redemptions, active`;
+  max_redemptions AS "maxRedemptions", max_per_customer AS "maxPerCustomer", redemptions, active,
+  created_at AS "createdAt"`;
 
 /**
  * Taking one use of a coupon locked earlier in the transaction (`lock`), as CTEs for the
@@ -74,28 +119,74 @@ export class CouponsRepository {
     );
   }
 
-  async create(input: {
-    code: string;
-    kind: CouponKind;
-    amount: number;
-    startsAt?: string;
-    endsAt?: string;
-    maxRedemptions?: number;
-    maxPerCustomer?: number;
-  }): Promise<CouponRow> {
-    const [row] = await this.dataSource.query<CouponRow[]>(
-      `INSERT INTO shop_coupons (code, kind, amount, starts_at, ends_at, max_redemptions, max_per_customer)
-       VALUES (upper($1), $2, $3, $4, $5, $6, $7) RETURNING ${COLUMNS}`,
-      [
-        input.code,
-        input.kind,
-        input.amount,
-        input.startsAt ?? null,
-        input.endsAt ?? null,
-        input.maxRedemptions ?? null,
-        input.maxPerCustomer ?? null,
-      ],
+  /** A new code; a taken code is `SHOP.COUPON_CODE_TAKEN`, an empty window a 422. */
+  async create(input: CouponInput): Promise<CouponRow> {
+    try {
+      const [row] = await this.dataSource.query<CouponRow[]>(
+        `INSERT INTO shop_coupons (code, kind, amount, starts_at, ends_at, max_redemptions,
+                                   max_per_customer, active)
+         VALUES (upper($1), $2, $3, $4, $5, $6, $7, $8) RETURNING ${COLUMNS}`,
+        [
+          input.code,
+          input.kind,
+          input.amount,
+          input.startsAt ?? null,
+          input.endsAt ?? null,
+          input.maxRedemptions ?? null,
+          input.maxPerCustomer ?? null,
+          input.active ?? true,
+        ],
+      );
+      return row;
+    } catch (error) {
+      throw couponConflict(error) ?? error;
+    }
+  }
+
+  /** Changes the given fields only (`undefined` = keep, `null` = clear); `undefined` if no such code. */
+  async update(code: string, changes: CouponChanges): Promise<CouponRow | undefined> {
+    const sets: string[] = [];
+    const params: unknown[] = [code];
+    for (const [field, column] of Object.entries(CHANGE_COLUMNS)) {
+      const value = changes[field as keyof CouponChanges];
+      if (value === undefined) continue;
+      params.push(value);
+      sets.push(`${column} = $${params.length}`);
+    }
+    try {
+      const [row] = await this.dataSource.query<CouponRow[]>(
+        sets.length
+          ? `WITH changed AS (UPDATE shop_coupons SET ${sets.join(', ')} WHERE code = upper($1)
+             RETURNING *) SELECT ${COLUMNS} FROM changed`
+          : `SELECT ${COLUMNS} FROM shop_coupons WHERE code = upper($1)`,
+        params,
+      );
+      return row;
+    } catch (error) {
+      throw couponConflict(error) ?? error;
+    }
+  }
+
+  /** A page of codes in a whitelisted order, with the count of all that match. */
+  async page(q: {
+    limit: number;
+    offset: number;
+    sort: keyof typeof SORT_SQL;
+    active?: boolean;
+  }): Promise<{ rows: CouponRow[]; total: number }> {
+    const rows = await this.dataSource.query<(CouponRow & { total: number })[]>(
+      `SELECT ${COLUMNS}, count(*) OVER ()::int AS total FROM shop_coupons
+       WHERE $3::boolean IS NULL OR active = $3
+       ORDER BY ${SORT_SQL[q.sort]} LIMIT $1 OFFSET $2`,
+      [q.limit, q.offset, q.active ?? null],
     );
-    return row;
+    if (rows.length === 0 && q.offset > 0) {
+      const [{ n }] = await this.dataSource.query<{ n: number }[]>(
+        'SELECT count(*)::int AS n FROM shop_coupons WHERE $1::boolean IS NULL OR active = $1',
+        [q.active ?? null],
+      );
+      return { rows: [], total: n };
+    }
+    return { rows: rows.map(({ total: _total, ...row }) => row), total: rows[0]?.total ?? 0 };
   }
 }

@@ -96,6 +96,22 @@ export class CouponExhaustedError extends DomainError {
   }
 }
 
+export class CouponCodeTakenError extends DomainError {
+  constructor() {
+    super('SHOP.COUPON_CODE_TAKEN', 'another coupon already uses this code', ErrorKind.Conflict, {
+      code: ['has already been taken'],
+    });
+  }
+}
+
+export class CouponNotFoundError extends DomainError {
+  constructor() {
+    super('SHOP.COUPON_NOT_FOUND', 'coupon not found', ErrorKind.NotFound, {
+      coupon: ['not found'],
+    });
+  }
+}
+
 export class OrderNotFoundError extends DomainError {
   constructor() {
     super('SHOP.ORDER_NOT_FOUND', 'order not found', ErrorKind.NotFound, { order: ['not found'] });

@@ -17,7 +17,9 @@ import { CatalogWritesRepository } from './catalog-writes.repository';
 import { CategoriesRepository } from './categories.repository';
 import { CollectionsRepository } from './collections.repository';
 import { CheckoutService } from './checkout.service';
+import { CouponsController } from './coupons.controller';
 import { CouponsRepository } from './coupons.repository';
+import { CouponsService } from './coupons.service';
 import { InventoryController } from './inventory.controller';
 import { InventoryRepository } from './inventory.repository';
 import { InventoryService } from './inventory.service';
@@ -86,6 +88,7 @@ import { Variant } from './entities/variant.entity';
     InventoryController,
     PaymentsController,
     SalesController,
+    CouponsController,
     WebhookEndpointsController,
   ],
   providers: [
@@ -100,6 +103,7 @@ import { Variant } from './entities/variant.entity';
     CartsService,
     CheckoutService,
     CouponsRepository,
+    CouponsService,
     InventoryRepository,
     InventoryService,
     OrdersRepository,
