@@ -27,7 +27,6 @@ import { OrderResponse, toOrderDto } from './dto/order.dto';
 import { PayBody, PaymentResponse, RefundBody, toPaymentDto, WebhookAck } from './dto/payment.dto';
 import { OrdersService } from './orders.service';
 import { PaymentsService } from './payments.service';
-import { CurrencyMismatchError } from './shop.errors';
 
 const guestPrincipal = (req: AuthedRequest) =>
   req.user ? `user:${req.user.id}` : `cart:${String(req.params.cartId)}`;
@@ -88,8 +87,7 @@ export class PaymentsController {
     @CurrentUser() actor: AuthUser,
   ): Promise<OrderResponse> {
     const order = await this.orders.get(number, actor);
-    if (body.amount.currency !== order.currency) throw new CurrencyMismatchError(order.currency);
-    await this.payments.refund(order, body.amount.amount, body.reason, actor.id, key);
+    await this.payments.refund(order, body.amount, body.reason, actor.id, key);
     return { order: toOrderDto(await this.orders.get(number, actor)) };
   }
 

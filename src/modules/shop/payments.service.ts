@@ -15,6 +15,7 @@ import { verifyWebhook } from './payments/webhook-signature';
 import { PaymentsRepository, type PaymentRow } from './payments.repository';
 import { ShopEvent, type OrderRefundedPayload } from './shop.events';
 import {
+  CurrencyMismatchError,
   IllegalTransitionError,
   OrderNotFoundError,
   OrderNotPayableError,
@@ -191,14 +192,19 @@ export class PaymentsService {
     });
   }
 
-  /** Refunds part or all of what was captured; the key makes a retried refund happen once. */
+  /**
+   * Refunds part or all of what was captured, in the order's currency (never converted); the
+   * key makes a retried refund happen once.
+   */
   async refund(
     order: OrderView,
-    amountMinor: number,
+    amount: { amount: number; currency: string },
     reason: string | undefined,
     actorId: string,
     key: string,
   ): Promise<void> {
+    if (amount.currency !== order.currency) throw new CurrencyMismatchError(order.currency);
+    const amountMinor = amount.amount;
     await this.tx.run(async ({ manager }) => {
       const money = await this.orders.lockMoney(manager, order.id);
       if (!money) throw new OrderNotFoundError();

@@ -1,3 +1,4 @@
+import { ParseUUIDPipe } from '@nestjs/common';
 import { Args, ID, Mutation, Query, Resolver } from '@nestjs/graphql';
 import { CurrentUser, Public, RequirePermissions } from '@/core/auth/auth.decorators';
 import { Permission, type AuthUser } from '@/core/auth/permissions';
@@ -6,19 +7,26 @@ import { CheckoutService } from './checkout.service';
 import { toCartDto } from './dto/cart.dto';
 import { toOrderDto } from './dto/order.dto';
 import {
+  ApplyCouponArgs,
+  CancelOrderArgs,
   CartItemArgs,
   CartModel,
   CheckoutArgs,
   OrderModel,
   OrderPageModel,
+  OrderNumberArgs,
   OrdersArgs,
   PayArgs,
   PaymentModel,
+  RefundArgs,
   SetCartItemArgs,
 } from './dto/order.model';
+import { OrderLifecycleService } from './order-lifecycle.service';
 import { toPaymentDto } from './dto/payment.dto';
 import { OrdersService } from './orders.service';
 import { PaymentsService } from './payments.service';
+
+const uuidV4 = () => new ParseUUIDPipe({ version: '4' });
 
 /** REST's cart shape with options as name/value pairs (GraphQL has no map type). */
 function toCartModel(cart: CartView): CartModel {
@@ -44,6 +52,7 @@ export class ShopOrdersResolver {
     private readonly checkouts: CheckoutService,
     private readonly orders: OrdersService,
     private readonly payments: PaymentsService,
+    private readonly lifecycle: OrderLifecycleService,
   ) {}
 
   @Public()
@@ -55,7 +64,7 @@ export class ShopOrdersResolver {
   @Public()
   @Query(() => CartModel)
   async cart(
-    @Args('id', { type: () => ID }) id: string,
+    @Args('id', { type: () => ID }, uuidV4()) id: string,
     @CurrentUser() viewer?: AuthUser,
   ): Promise<CartModel> {
     return toCartModel(await this.carts.view(id, viewer));
@@ -84,11 +93,29 @@ export class ShopOrdersResolver {
   @Public()
   @Mutation(() => CartModel)
   async applyCoupon(
-    @Args('cartId', { type: () => ID }) cartId: string,
-    @Args('code') code: string,
+    @Args() args: ApplyCouponArgs,
     @CurrentUser() viewer?: AuthUser,
   ): Promise<CartModel> {
-    return toCartModel(await this.carts.applyCoupon(cartId, code, viewer));
+    return toCartModel(await this.carts.applyCoupon(args.cartId, args.code, viewer));
+  }
+
+  @Public()
+  @Mutation(() => CartModel)
+  async removeCoupon(
+    @Args('cartId', { type: () => ID }, uuidV4()) cartId: string,
+    @CurrentUser() viewer?: AuthUser,
+  ): Promise<CartModel> {
+    return toCartModel(await this.carts.removeCoupon(cartId, viewer));
+  }
+
+  @RequirePermissions(Permission.OrdersPlace)
+  @Mutation(() => CartModel, { description: "Moves a guest cart's lines into the customer's cart" })
+  async mergeCart(
+    @Args('guestCartId', { type: () => ID }, uuidV4())
+    guestCartId: string,
+    @CurrentUser() customer: AuthUser,
+  ): Promise<CartModel> {
+    return toCartModel(await this.carts.merge(guestCartId, customer));
   }
 
   @Public()
@@ -130,5 +157,40 @@ export class ShopOrdersResolver {
   async payOrder(@Args() args: PayArgs, @CurrentUser() viewer: AuthUser): Promise<PaymentModel> {
     const order = await this.orders.get(args.number, viewer);
     return toPaymentDto(await this.payments.pay(order, args.paymentMethod));
+  }
+
+  @RequirePermissions(Permission.OrdersPlace)
+  @Mutation(() => OrderModel, { description: 'The customer (or staff) cancels an unpaid order' })
+  async cancelOrder(
+    @Args() args: CancelOrderArgs,
+    @CurrentUser() actor: AuthUser,
+  ): Promise<OrderModel> {
+    return toOrderDto(await this.lifecycle.cancel(args.number, actor, args.reason));
+  }
+
+  @RequirePermissions(Permission.OrdersManage)
+  @Mutation(() => OrderModel, { description: 'Staff: the parcel left the warehouse' })
+  async fulfilOrder(
+    @Args() args: OrderNumberArgs,
+    @CurrentUser() actor: AuthUser,
+  ): Promise<OrderModel> {
+    return toOrderDto(await this.lifecycle.advance(args.number, 'fulfilled', actor));
+  }
+
+  @RequirePermissions(Permission.OrdersManage)
+  @Mutation(() => OrderModel, { description: 'Staff: the parcel arrived' })
+  async deliverOrder(
+    @Args() args: OrderNumberArgs,
+    @CurrentUser() actor: AuthUser,
+  ): Promise<OrderModel> {
+    return toOrderDto(await this.lifecycle.advance(args.number, 'delivered', actor));
+  }
+
+  @RequirePermissions(Permission.OrdersManage)
+  @Mutation(() => OrderModel, { description: 'Staff: refunds part or all of the captured amount' })
+  async refundOrder(@Args() args: RefundArgs, @CurrentUser() actor: AuthUser): Promise<OrderModel> {
+    const order = await this.orders.get(args.number, actor);
+    await this.payments.refund(order, args.amount, args.reason, actor.id, args.idempotencyKey);
+    return toOrderDto(await this.orders.get(args.number, actor));
   }
 }

@@ -182,3 +182,35 @@ export class OrdersArgs {
 
   @Field(() => Int, { defaultValue: 0 }) @IsInt() @Min(0) @Max(1_000_000) offset: number = 0;
 }
+
+@ArgsType()
+export class OrderNumberArgs {
+  @Field() @IsString() @MaxLength(20) number: string;
+}
+
+@ArgsType()
+export class CancelOrderArgs extends OrderNumberArgs {
+  @Field({ nullable: true }) @IsOptional() @IsString() @MaxLength(500) reason?: string;
+}
+
+@ArgsType()
+export class RefundArgs extends OrderNumberArgs {
+  @Field(() => MoneyInput) @ValidateNested() @Type(() => MoneyInput) amount: MoneyInput;
+
+  @Field({ nullable: true }) @IsOptional() @IsString() @MaxLength(500) reason?: string;
+
+  @Field({
+    description: 'Required, as `Idempotency-Key` is on REST: the same key refunds once',
+  })
+  @Matches(/^[\x21-\x7e]{1,255}$/)
+  idempotencyKey: string;
+}
+
+@ArgsType()
+export class ApplyCouponArgs {
+  @Field(() => ID) @IsUUID('4') cartId: string;
+
+  @Field()
+  @Matches(/^[A-Za-z0-9_-]{1,64}$/, { message: 'code must be 1–64 letters, digits, - or _' })
+  code: string;
+}
