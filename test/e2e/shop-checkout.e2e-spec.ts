@@ -349,6 +349,20 @@ describe('Shop — carts, checkout, inventory (e2e)', () => {
     await t.http().get(`/api/v1/shop/carts/${cartId}/order`).set(as(bob)).expect(404);
   });
 
+  it('should open one guest cart for a request retried with the same Idempotency-Key', async () => {
+    const key = randomUUID();
+    const open = () => t.http().post('/api/v1/shop/carts').set('Idempotency-Key', key).expect(201);
+    const first = (await open()).body as { cart: { id: string } };
+    const retried = await open();
+    expect(retried.headers['idempotent-replayed']).toBe('true');
+    expect((retried.body as { cart: { id: string } }).cart.id).toBe(first.cart.id);
+    // Without a key every request is a new cart, as before.
+    const other = (await t.http().post('/api/v1/shop/carts').expect(201)).body as {
+      cart: { id: string };
+    };
+    expect(other.cart.id).not.toBe(first.cart.id);
+  });
+
   it('should merge a guest cart into the customer cart after sign-in', async () => {
     const id = await variant(10);
     const other = await variant(10);

@@ -41,6 +41,14 @@ const cartPrincipal = (req: AuthedRequest) =>
   req.user ? `user:${req.user.id}` : `cart:${String(req.params.cartId)}`;
 
 /**
+ * Before a guest has a cart they have no credential: their key space is their address. A key
+ * is a random UUID in practice, so the address only keeps two clients that chose the same key
+ * apart; a retry from a new address makes a second (empty, harmless) cart.
+ */
+const openerPrincipal = (req: AuthedRequest) =>
+  req.user ? `user:${req.user.id}` : `guest-ip:${req.ip ?? 'unknown'}`;
+
+/**
  * Carts and checkout. Guests use the cart id as a capability; a customer's cart answers to
  * them only (404 to anyone else). Reads and writes of a cart need no account.
  */
@@ -56,6 +64,7 @@ export class CartsController {
 
   /** A new guest cart, or the signed-in customer's open cart. */
   @Public()
+  @Idempotent({ principal: openerPrincipal })
   @Post()
   @ApiCreatedResponse({ type: CartResponse })
   async openCart(@CurrentUser() viewer?: AuthUser): Promise<CartResponse> {
