@@ -80,6 +80,21 @@ describe('loadConfiguration', () => {
       expect(problems.join('\n')).toMatch(/SHOP_WEBHOOK_SECRET: required in production/);
     });
 
+    it('should need a Stripe key, of the right form, when Stripe is the provider', () => {
+      expect(problemsOf({ SHOP_PAYMENT_PROVIDER: 'stripe' }).join('\n')).toMatch(
+        /STRIPE_SECRET_KEY: required with SHOP_PAYMENT_PROVIDER=stripe/,
+      );
+      expect(
+        problemsOf({ SHOP_PAYMENT_PROVIDER: 'stripe', STRIPE_SECRET_KEY: 'pk_test_publishable' }),
+      ).toEqual([expect.stringMatching(/^STRIPE_SECRET_KEY: must be a Stripe secret key/)]);
+      const config = loadConfiguration({
+        SHOP_PAYMENT_PROVIDER: 'stripe',
+        STRIPE_SECRET_KEY: 'sk_test_abc123',
+      });
+      expect(config.shop.stripe.secretKey).toBe('sk_test_abc123');
+      expect(problemsOf({ SHOP_PAYMENT_PROVIDER: 'paypal' })[0]).toMatch(/^SHOP_PAYMENT_PROVIDER/);
+    });
+
     it('should refuse spoofable proxy trust and a shared secret in production', () => {
       const problems = problemsOf({
         NODE_ENV: 'production',

@@ -47,6 +47,7 @@ export const SECRET_VARIABLES = [
   'MAIL_URL',
   'METRICS_TOKEN',
   'SHOP_WEBHOOK_SECRET',
+  'STRIPE_SECRET_KEY',
 ] as const;
 
 export interface Configuration {
@@ -63,6 +64,8 @@ export interface Configuration {
 /** Rules that involve the environment or several areas at once. */
 function crossCheck(c: Configuration): string[] {
   const problems: string[] = [];
+  if (c.shop.paymentProvider === 'stripe' && !c.shop.stripe.secretKey)
+    problems.push('STRIPE_SECRET_KEY: required with SHOP_PAYMENT_PROVIDER=stripe');
   if (c.app.isProduction) {
     if (c.auth.jwtSecret === DEV_JWT_SECRET) problems.push('JWT_SECRET: required in production');
     if (c.auth.sessionSecret === DEV_SESSION_SECRET)

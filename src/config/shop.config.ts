@@ -71,10 +71,22 @@ class ShopEnv {
   @EnvInt(1, 24 * 3600)
   SHOP_RESERVATION_SECONDS?: number;
 
-  /** The payment provider behind checkout. Only the built-in fake exists so far (README). */
+  /** The payment provider behind checkout: the built-in `fake`, or `stripe` (README). */
   @IsOptional()
-  @IsIn(['fake'])
-  SHOP_PAYMENT_PROVIDER?: 'fake';
+  @IsIn(['fake', 'stripe'])
+  SHOP_PAYMENT_PROVIDER?: 'fake' | 'stripe';
+
+  /** Stripe's secret (or restricted) API key; needed with `SHOP_PAYMENT_PROVIDER=stripe`. */
+  @IsOptional()
+  @Matches(/^(sk|rk)_(test|live)_[A-Za-z0-9]+$/, {
+    message: 'STRIPE_SECRET_KEY must be a Stripe secret key (sk_test_…, sk_live_…)',
+  })
+  STRIPE_SECRET_KEY?: string;
+
+  /** Another Stripe API base URL (stripe-mock, a recording proxy); default Stripe's own. */
+  @IsOptional()
+  @IsUrl({ require_tld: false, protocols: ['http', 'https'] })
+  STRIPE_API_URL?: string;
 
   /** Secret that signs payment webhooks (HMAC-SHA256). */
   @IsOptional()
@@ -128,6 +140,7 @@ export const shopConfig = defineConfig('shop', ShopEnv, (env) => {
     freeShippingFrom: env.SHOP_FREE_SHIPPING_FROM ?? 0,
     reservationSeconds: env.SHOP_RESERVATION_SECONDS ?? 900,
     paymentProvider: env.SHOP_PAYMENT_PROVIDER ?? 'fake',
+    stripe: { secretKey: env.STRIPE_SECRET_KEY, apiUrl: env.STRIPE_API_URL },
     webhookSecret: env.SHOP_WEBHOOK_SECRET ?? DEV_SHOP_WEBHOOK_SECRET,
     webhookToleranceSeconds: env.SHOP_WEBHOOK_TOLERANCE_SECONDS ?? 300,
     paymentReconcileAfterSeconds: env.SHOP_PAYMENT_RECONCILE_AFTER_SECONDS ?? 300,

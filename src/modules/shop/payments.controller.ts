@@ -1,13 +1,4 @@
-import {
-  Body,
-  Controller,
-  Headers,
-  HttpCode,
-  Param,
-  ParseUUIDPipe,
-  Post,
-  Req,
-} from '@nestjs/common';
+import { Body, Controller, HttpCode, Param, ParseUUIDPipe, Post, Req } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
   ApiConflictResponse,
@@ -92,7 +83,8 @@ export class PaymentsController {
   }
 
   /**
-   * The provider's webhook: the signature (`Stoa-Signature: t=…,v1=…`, HMAC-SHA256 over
+   * The provider's webhook (`fake` or `stripe`): the signature (`Stoa-Signature` or
+   * `Stripe-Signature`: `t=…,v1=…`, HMAC-SHA256 over
    * timestamp + raw body) is checked on the raw bytes first; the event is stored once and
    * processed by the worker. Answers 200 quickly, also for a duplicate.
    */
@@ -104,9 +96,8 @@ export class PaymentsController {
   async receiveWebhook(
     @Param('provider') provider: string,
     @Req() req: RawBodyRequest<Request>,
-    @Headers('stoa-signature') signature?: string,
   ): Promise<WebhookAck> {
-    const { duplicate } = await this.payments.receive(provider, req.rawBody, signature);
+    const { duplicate } = await this.payments.receive(provider, req.rawBody, req.headers);
     return { received: true, duplicate };
   }
 }

@@ -103,10 +103,12 @@ export class PaymentsService {
   async receive(
     providerName: string,
     rawBody: Buffer | undefined,
-    signature: string | undefined,
+    headers: Record<string, string | string[] | undefined>,
   ): Promise<{ duplicate: boolean }> {
     if (providerName !== this.provider.name) throw new UnknownProviderError();
     if (!rawBody) throw new WebhookSignatureError('missing');
+    const header = headers[this.provider.signatureHeader];
+    const signature = typeof header === 'string' ? header : undefined;
     const problem = verifyWebhook(
       this.config.webhookSecret,
       signature,

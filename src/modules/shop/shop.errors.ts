@@ -267,6 +267,24 @@ export class WebhookSignatureError extends DomainError {
   }
 }
 
+export class UnknownPaymentMethodError extends DomainError {
+  constructor(known: readonly string[]) {
+    super('SHOP.PAYMENT_METHOD_UNKNOWN', 'no such payment method', ErrorKind.Validation, {
+      paymentMethod: [`must be one of ${known.join(', ')}`],
+    });
+  }
+}
+
+export class PaymentProviderUnavailableError extends DomainError {
+  constructor(provider: string) {
+    super(
+      'SHOP.PAYMENT_PROVIDER_UNAVAILABLE',
+      `the payment provider (${provider}) cannot be reached; try again`,
+      ErrorKind.Unavailable,
+    );
+  }
+}
+
 export class UnknownProviderError extends DomainError {
   constructor() {
     super('SHOP.UNKNOWN_PROVIDER', 'no such payment provider', ErrorKind.NotFound, {

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { shopConfig, type ShopConfig } from '@/config';
 import { CartsController } from './carts.controller';
 import { CartsRepository } from './carts.repository';
 import { CartsService } from './carts.service';
@@ -39,6 +40,7 @@ import { WebhookEndpointsController } from './webhook-endpoints.controller';
 import { WebhookDelivery, WebhookEndpoint } from './entities/webhook-endpoint.entity';
 import { FakePaymentProvider } from './payments/fake-payment.provider';
 import { PaymentProvider } from './payments/payment-provider';
+import { StripePaymentProvider } from './payments/stripe-payment.provider';
 import { PaymentsController } from './payments.controller';
 import { PaymentsRepository } from './payments.repository';
 import { PaymentsService } from './payments.service';
@@ -112,7 +114,13 @@ import { Variant } from './entities/variant.entity';
     PaymentsRepository,
     PaymentsService,
     FakePaymentProvider,
-    { provide: PaymentProvider, useExisting: FakePaymentProvider },
+    StripePaymentProvider,
+    {
+      provide: PaymentProvider,
+      inject: [shopConfig.KEY, FakePaymentProvider, StripePaymentProvider],
+      useFactory: (config: ShopConfig, fake: FakePaymentProvider, stripe: StripePaymentProvider) =>
+        config.paymentProvider === 'stripe' ? stripe : fake,
+    },
     OutboundWebhooksRepository,
     OutboundWebhooksService,
     ShopEventsListener,

@@ -2,7 +2,6 @@ import { ArgsType, Field, ID, InputType, Int, ObjectType } from '@nestjs/graphql
 import { Type } from 'class-transformer';
 import {
   IsEmail,
-  IsIn,
   IsInt,
   IsISO31661Alpha2,
   IsOptional,
@@ -15,7 +14,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '@/core/http/pagination.dto';
-import { FAKE_PAYMENT_METHODS } from '../payments/fake-payment.provider';
+import { PAYMENT_METHOD } from './payment.dto';
 import { MoneyInput, MoneyModel } from './money.model';
 
 /** GraphQL twins of the REST cart/order DTOs: same names, same values (a test compares them). */
@@ -169,7 +168,9 @@ export class CheckoutArgs {
 @ArgsType()
 export class PayArgs {
   @Field() @IsString() @MaxLength(20) number: string;
-  @Field() @IsIn(FAKE_PAYMENT_METHODS) paymentMethod: string;
+  @Field()
+  @Matches(PAYMENT_METHOD, { message: 'paymentMethod must be a payment method id (pm_…)' })
+  paymentMethod: string;
 }
 
 @ArgsType()

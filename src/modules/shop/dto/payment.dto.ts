@@ -1,14 +1,23 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsIn, IsOptional, IsString, MaxLength, ValidateNested } from 'class-validator';
+import { IsOptional, IsString, Matches, MaxLength, ValidateNested } from 'class-validator';
 import { FAKE_PAYMENT_METHODS } from '../payments/fake-payment.provider';
 import type { PaymentView } from '../payments.service';
 import { money, MoneyDto } from './money.dto';
 
+/** A provider's payment method id; the fake provider knows only its test ones. */
+export const PAYMENT_METHOD = /^pm_[A-Za-z0-9_]{1,200}$/;
+
 export class PayBody {
-  /** With the built-in fake provider, one of its test payment methods. */
-  @ApiProperty({ enum: FAKE_PAYMENT_METHODS, example: 'pm_card_visa' })
-  @IsIn(FAKE_PAYMENT_METHODS)
+  /**
+   * The customer's payment method at the provider: a Stripe `pm_…` id, or with the built-in fake
+   * provider one of its test methods (Stripe's test ids: `pm_card_visa`, `pm_card_chargeDeclined`…).
+   */
+  @ApiProperty({
+    example: 'pm_card_visa',
+    description: `Fake provider: ${FAKE_PAYMENT_METHODS.join(', ')}`,
+  })
+  @Matches(PAYMENT_METHOD, { message: 'paymentMethod must be a payment method id (pm_…)' })
   paymentMethod: string;
 }
 

@@ -9,6 +9,7 @@ import { shopConfig, type ShopConfig } from '@/config';
 import { QueueName, ShopJob, type ShopJobPayloads } from '@/core/queue/queue.constants';
 import { KeyValueStore } from '@/core/redis/key-value.store';
 import { PaymentProvider, type CreatedPayment, type ProviderEvent } from './payment-provider';
+import { UnknownPaymentMethodError } from '../shop.errors';
 import { signWebhook } from './webhook-signature';
 
 /**
@@ -72,6 +73,7 @@ const idFor = (prefix: string, key: string) =>
 @Injectable()
 export class FakePaymentProvider extends PaymentProvider {
   readonly name = 'fake';
+  readonly signatureHeader = 'stoa-signature';
   private readonly logger = new Logger(FakePaymentProvider.name);
 
   constructor(
@@ -104,6 +106,9 @@ export class FakePaymentProvider extends PaymentProvider {
       created,
       data,
     });
+    if (!(FAKE_PAYMENT_METHODS as readonly string[]).includes(input.paymentMethod)) {
+      throw new UnknownPaymentMethodError(FAKE_PAYMENT_METHODS);
+    }
     const method = input.paymentMethod as FakePaymentMethod;
     const deliveries: FakeEventBody[] =
       method === 'pm_card_chargeDeclined'

@@ -24,6 +24,8 @@ export interface ProviderEvent {
  */
 export abstract class PaymentProvider {
   abstract readonly name: string;
+  /** The request header (lower-case) that carries the webhook signature. */
+  abstract readonly signatureHeader: string;
 
   /** Creates a payment for an order; `idempotencyKey` makes a retried call create it once. */
   abstract createPayment(input: {

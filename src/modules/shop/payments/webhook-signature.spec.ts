@@ -1,3 +1,4 @@
+import Stripe from 'stripe';
 import { signWebhook, verifyWebhook } from './webhook-signature';
 
 describe('webhook signatures', () => {
@@ -39,5 +40,38 @@ describe('webhook signatures', () => {
     const t = good.split(',')[0];
     const header = `${t},v1=${'0'.repeat(64)},${good.split(',')[1]}`;
     expect(verifyWebhook(secret, header, body, 300, now)).toBeUndefined();
+  });
+});
+
+/** Interoperability with Stripe's own implementation (the official `stripe` SDK). */
+describe('webhook signatures and Stripe', () => {
+  const stripe = new Stripe('sk_test_interop');
+  const secret = 'whsec_interop';
+  const payload = JSON.stringify({
+    id: 'evt_1',
+    object: 'event',
+    type: 'payment_intent.succeeded',
+  });
+
+  it("should accept what Stripe's SDK signs, and refuse it tampered or too old", () => {
+    const header = stripe.webhooks.generateTestHeaderString({ payload, secret });
+    expect(verifyWebhook(secret, header, Buffer.from(payload), 300)).toBeUndefined();
+    expect(verifyWebhook(secret, header, Buffer.from(payload.replace('1', '2')), 300)).toBe(
+      'mismatch',
+    );
+    const old = stripe.webhooks.generateTestHeaderString({
+      payload,
+      secret,
+      timestamp: Math.floor(Date.now() / 1000) - 301,
+    });
+    expect(verifyWebhook(secret, old, Buffer.from(payload), 300)).toBe('stale');
+  });
+
+  it("should sign so that Stripe's SDK verifies it (the same scheme both ways)", () => {
+    const event = stripe.webhooks.constructEvent(payload, signWebhook(secret, payload), secret);
+    expect(event.id).toBe('evt_1');
+    expect(() =>
+      stripe.webhooks.constructEvent(payload, signWebhook('whsec_other', payload), secret),
+    ).toThrow(Stripe.errors.StripeSignatureVerificationError);
   });
 });
