@@ -7,7 +7,7 @@ import { Role } from '@/core/auth/permissions';
 import { QueueName, ShopJob } from '@/core/queue/queue.constants';
 import { signWebhook, verifyWebhook } from '@/modules/shop/payments/webhook-signature';
 import { ShopEventsSweep, ShopPaymentReconciliation } from '@/modules/shop/shop.processor';
-import { createVariant } from '../factories/shop.factory';
+import { createVariant, payAsGuest, placeGuestOrder } from '../factories/shop.factory';
 import { createUserWithRole, registerUser, type RegisteredUser } from '../factories/user.factory';
 import { createTestApp, type TestApp } from '../helpers/test-app';
 
@@ -549,26 +549,8 @@ describe('Shop — payment webhooks retried past an outage (e2e)', () => {
   });
 
   it('should apply a payment whose webhook was refused more often than the default attempts', async () => {
-    const variantId = await createVariant(t, { priceMinor: 2500, onHand: 1 });
-    const cartId = (
-      (await t.http().post('/api/v1/shop/carts').expect(201)).body as { cart: { id: string } }
-    ).cart.id;
-    await t
-      .http()
-      .put(`/api/v1/shop/carts/${cartId}/items/${variantId}`)
-      .send({ quantity: 1 })
-      .expect(200);
-    await t
-      .http()
-      .post(`/api/v1/shop/carts/${cartId}/checkout`)
-      .send({ email: 'outage@example.com', shippingAddress: address })
-      .expect(201);
-    await t
-      .http()
-      .post(`/api/v1/shop/carts/${cartId}/order/payments`)
-      .set('Idempotency-Key', randomUUID())
-      .send({ paymentMethod: 'pm_card_visa' })
-      .expect(201);
+    const { cartId } = await placeGuestOrder(t, { priceMinor: 2500, email: 'outage@example.com' });
+    await payAsGuest(t, cartId, 'pm_card_visa').expect(201);
     // 7 refusals at 20, 40, … 1280 ms: about 2.5 s of backoff.
     let status = '';
     for (let i = 0; i < 150 && status !== 'paid'; i++) {
@@ -616,26 +598,8 @@ describe('Shop — payments reconciled when their webhook never comes (e2e)', ()
 
   /** A guest's one-line order, paid with a test payment method; answers the cart id. */
   async function guestOrderPaidWith(paymentMethod: string): Promise<string> {
-    const variantId = await createVariant(t, { priceMinor: 1800, onHand: 2 });
-    const cartId = (
-      (await t.http().post('/api/v1/shop/carts').expect(201)).body as { cart: { id: string } }
-    ).cart.id;
-    await t
-      .http()
-      .put(`/api/v1/shop/carts/${cartId}/items/${variantId}`)
-      .send({ quantity: 1 })
-      .expect(200);
-    await t
-      .http()
-      .post(`/api/v1/shop/carts/${cartId}/checkout`)
-      .send({ email: 'late@example.com', shippingAddress: address })
-      .expect(201);
-    await t
-      .http()
-      .post(`/api/v1/shop/carts/${cartId}/order/payments`)
-      .set('Idempotency-Key', randomUUID())
-      .send({ paymentMethod })
-      .expect(201);
+    const { cartId } = await placeGuestOrder(t, { priceMinor: 1800, email: 'late@example.com' });
+    await payAsGuest(t, cartId, paymentMethod).expect(201);
     return cartId;
   }
 

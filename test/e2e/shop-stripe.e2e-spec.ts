@@ -4,13 +4,12 @@ import type { AddressInfo } from 'node:net';
 import Stripe from 'stripe';
 import { Role } from '@/core/auth/permissions';
 import { ShopPaymentReconciliation } from '@/modules/shop/shop.processor';
-import { createVariant } from '../factories/shop.factory';
+import { payAsGuest, placeGuestOrder } from '../factories/shop.factory';
 import { createUserWithRole } from '../factories/user.factory';
 import { createTestApp, type TestApp } from '../helpers/test-app';
 
 const SECRET = 'whsec_e2e_stripe';
 const KEY = 'sk_test_e2eStripeKey';
-const address = { name: 'A', line1: '1 Road', city: 'Town', postalCode: '12345', country: 'DE' };
 
 interface Recorded {
   method: string;
@@ -131,33 +130,8 @@ describe('Shop — Stripe payment provider (e2e)', () => {
     await new Promise((r) => api.server.close(r));
   });
 
-  /** A guest order of one 3000 line; answers its cart id (the guest's key) and total. */
-  async function guestOrder(): Promise<{ cartId: string; number: string; total: number }> {
-    const variantId = await createVariant(t, { priceMinor: 3000, onHand: 3 });
-    const cartId = (
-      (await t.http().post('/api/v1/shop/carts').expect(201)).body as { cart: { id: string } }
-    ).cart.id;
-    await t
-      .http()
-      .put(`/api/v1/shop/carts/${cartId}/items/${variantId}`)
-      .send({ quantity: 1 })
-      .expect(200);
-    const { order } = (
-      await t
-        .http()
-        .post(`/api/v1/shop/carts/${cartId}/checkout`)
-        .send({ email: 'stripe@example.com', shippingAddress: address })
-        .expect(201)
-    ).body as { order: { number: string; totals: { total: { amount: number } } } };
-    return { cartId, number: order.number, total: order.totals.total.amount };
-  }
-
-  const pay = (cartId: string, paymentMethod: string) =>
-    t
-      .http()
-      .post(`/api/v1/shop/carts/${cartId}/order/payments`)
-      .set('Idempotency-Key', randomUUID())
-      .send({ paymentMethod });
+  const guestOrder = () => placeGuestOrder(t, { priceMinor: 3000, email: 'stripe@example.com' });
+  const pay = (cartId: string, paymentMethod: string) => payAsGuest(t, cartId, paymentMethod);
 
   const intentOf = (cartId: string) =>
     t.dataSource

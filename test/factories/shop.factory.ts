@@ -26,3 +26,52 @@ export async function createVariant(t: TestApp, seed: VariantSeed = {}): Promise
   );
   return row.id;
 }
+
+export const GUEST_ADDRESS = {
+  name: 'A',
+  line1: '1 Road',
+  city: 'Town',
+  postalCode: '12345',
+  country: 'DE',
+};
+
+export interface PlacedGuestOrder {
+  cartId: string;
+  number: string;
+  total: number;
+}
+
+/**
+ * A guest checks out one line of a new variant through the API: open a cart, add, check out.
+ * The cart id stays the guest's key to the order (`/shop/carts/:id/order`).
+ */
+export async function placeGuestOrder(
+  t: TestApp,
+  seed: VariantSeed & { quantity?: number; email?: string } = {},
+): Promise<PlacedGuestOrder> {
+  const variantId = await createVariant(t, { onHand: seed.quantity ?? 1, ...seed });
+  const { cart } = (await t.http().post('/api/v1/shop/carts').expect(201)).body as {
+    cart: { id: string };
+  };
+  await t
+    .http()
+    .put(`/api/v1/shop/carts/${cart.id}/items/${variantId}`)
+    .send({ quantity: seed.quantity ?? 1 })
+    .expect(200);
+  const { order } = (
+    await t
+      .http()
+      .post(`/api/v1/shop/carts/${cart.id}/checkout`)
+      .send({ email: seed.email ?? 'guest@example.com', shippingAddress: GUEST_ADDRESS })
+      .expect(201)
+  ).body as { order: { number: string; totals: { total: { amount: number } } } };
+  return { cartId: cart.id, number: order.number, total: order.totals.total.amount };
+}
+
+/** The guest pays their order with a payment method, under a fresh Idempotency-Key. */
+export const payAsGuest = (t: TestApp, cartId: string, paymentMethod: string) =>
+  t
+    .http()
+    .post(`/api/v1/shop/carts/${cartId}/order/payments`)
+    .set('Idempotency-Key', randomUUID())
+    .send({ paymentMethod });
