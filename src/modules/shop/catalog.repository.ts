@@ -107,8 +107,9 @@ const ORDER: Record<ProductSort, string> = {
 /** The sort key a cursor stores, per sort. Timestamps keep their microseconds. */
 const CURSOR_KEY: Record<ProductSort, string> = {
   newest: `to_char(f.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`,
-  price_asc: 'f.price_min',
-  price_desc: 'f.price_min',
+  // float8: a number in both result forms (pg returns bigint columns as strings).
+  price_asc: 'f.price_min::float8',
+  price_desc: 'f.price_min::float8',
   relevance: 'f.rank',
 };
 
@@ -184,8 +185,13 @@ export class CatalogRepository {
     if (query) where.push(`${SEARCH_DOCUMENT} @@ ${query}`);
     where.push(...this.variantConditions(c, p));
 
+    // The storefront's page alone (no total, no facets) reads `filtered` once: it is inlined,
+    // carries the columns the page shows, and the rows come back as rows (below). Totals and
+    // facets read `filtered` several times, so there it stays narrow (it is materialized).
+    const rowsOnly = !c.withTotal && !c.withFacets;
     ctes.push(`filtered AS (
       SELECT p.id, p.created_at, p.price_min, p.price_max, p.category_id,
+             ${rowsOnly ? 'p.slug, p.title, p.status, p.images, p.updated_at,' : ''}
              ${query ? `ts_rank(${SEARCH_DOCUMENT}, ${query})` : '0::real'} AS rank
       FROM shop_products p
       ${where.length ? `WHERE ${where.join(' AND ')}` : ''})`);
@@ -197,6 +203,9 @@ export class CatalogRepository {
       ${keyset ? `WHERE ${keyset}` : ''}
       ORDER BY ${ORDER[c.sort]}
       LIMIT ${p(fetch)}${c.offset !== undefined ? ` OFFSET ${p(c.offset)}` : ''})`);
+    if (rowsOnly) {
+      return this.toPage(c, await this.findPageRows(c, ctes, params));
+    }
     ctes.push(`rows AS (
       SELECT ${SUMMARY_COLUMNS},
              page.created_at, page.price_min, page.rank, page.cursor_key
@@ -213,29 +222,104 @@ export class CatalogRepository {
              ${c.withFacets ? `, ${this.facetColumns()}` : ''}`;
     const [result] = await this.dataSource.manager.query<
       {
-        products: (ProductSummaryRow & {
-          created_at: string;
-          price_min: number | null;
-          rank: number;
-          cursor_key: string | number | null;
-        })[];
+        products: (ProductSummaryRow & { cursor_key: string | number | null })[];
         total?: number;
         facets?: Omit<FacetsRow, 'total'>;
       }[]
     >(sql, params);
-    const all = result.products.map(
-      ({ created_at: _c, price_min: _p, rank: _r, cursor_key, ...row }) => ({ row, cursor_key }),
-    );
-    const rows = all.slice(0, c.limit);
-    const last = all.length > c.limit ? all[c.limit - 1] : undefined;
     return {
-      rows: rows.map((r) => r.row),
-      next: last ? { sort: c.sort, key: last.cursor_key, id: last.row.id } : undefined,
+      ...this.toPage(
+        c,
+        result.products.map(({ cursor_key, ...row }) => ({
+          row: {
+            id: row.id,
+            slug: row.slug,
+            title: row.title,
+            status: row.status,
+            images: row.images,
+            category: row.category,
+            priceMin: row.priceMin,
+            priceMax: row.priceMax,
+            available: row.available,
+            variantCount: row.variantCount,
+            options: row.options,
+            createdAt: row.createdAt,
+            updatedAt: row.updatedAt,
+          },
+          cursor_key,
+        })),
+      ),
       total: result.total,
       facets:
         result.facets && result.total !== undefined
           ? { ...result.facets, total: result.total }
           : undefined,
+    };
+  }
+
+  /**
+   * The page as plain rows, as a hand-written query would return them: no second visit of
+   * `shop_products`, no sub-select per row for the category, no `json_agg` of the page. Measured
+   * on the bench's 100k variants: 1.85 ms a statement against 2.7 ms for the JSON form
+   * (bench/README.md, shop); pg parses these columns as cheaply as one JSON value.
+   */
+  private async findPageRows(
+    c: ProductCriteria,
+    ctes: string[],
+    params: unknown[],
+  ): Promise<{ row: ProductSummaryRow; cursor_key: string | number | null }[]> {
+    const sql = `
+      WITH ${c.category !== undefined ? 'RECURSIVE ' : ''}${ctes.join(',\n')}
+      SELECT p.id, p.slug, p.title, p.status, p.images,
+             c.slug AS category_slug, c.name AS category_name,
+             p.price_min::float8 AS price_min, p.price_max::float8 AS price_max,
+             vs.available, vs."variantCount", os.options,
+             ${isoTimestamp('p.created_at')} AS "createdAt",
+             ${isoTimestamp('p.updated_at')} AS "updatedAt",
+             p.cursor_key
+      FROM page p
+      LEFT JOIN shop_categories c ON c.id = p.category_id
+      ${SUMMARY_JOINS}
+      ORDER BY ${ORDER[c.sort].replace(/(\w+) (ASC|DESC)/g, 'p.$1 $2')}`;
+    const rows = await this.dataSource.manager.query<
+      (Omit<ProductSummaryRow, 'category' | 'priceMin' | 'priceMax'> & {
+        category_slug: string | null;
+        category_name: string | null;
+        price_min: number | null;
+        price_max: number | null;
+        cursor_key: string | number | null;
+      })[]
+    >(sql, params);
+    return rows.map((r) => ({
+      row: {
+        id: r.id,
+        slug: r.slug,
+        title: r.title,
+        status: r.status,
+        images: r.images,
+        category:
+          r.category_slug === null ? null : { slug: r.category_slug, name: r.category_name ?? '' },
+        priceMin: r.price_min,
+        priceMax: r.price_max,
+        available: r.available,
+        variantCount: r.variantCount,
+        options: r.options,
+        createdAt: r.createdAt,
+        updatedAt: r.updatedAt,
+      },
+      cursor_key: r.cursor_key,
+    }));
+  }
+
+  /** The asked-for rows, and the cursor after them when one more row came back. */
+  private toPage(
+    c: ProductCriteria,
+    all: { row: ProductSummaryRow; cursor_key: string | number | null }[],
+  ): ProductPage {
+    const last = all.length > c.limit ? all[c.limit - 1] : undefined;
+    return {
+      rows: all.slice(0, c.limit).map((r) => r.row),
+      next: last ? { sort: c.sort, key: last.cursor_key, id: last.row.id } : undefined,
     };
   }
 
