@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
 import { KeyValueStore, StoreUnavailableError } from './key-value.store';
 
@@ -14,7 +14,8 @@ interface Entry<T> {
 
 const generationKey = (key: string) => `cache:${key}#gen`;
 const entryKey = (key: string) => `cache:${key}`;
-const newGeneration = () => randomBytes(9).toString('base64url');
+// randomUUID draws from a pooled CSPRNG buffer; randomBytes would make a call per generation.
+const newGeneration = () => randomUUID();
 
 /**
  * A read-through cache in the shared store (Redis, or memory without it) whose invalidation

@@ -1,4 +1,4 @@
-import type { RequestHandler } from 'express';
+import type { Request, RequestHandler, Response } from 'express';
 import helmet from 'helmet';
 
 /**
@@ -21,12 +21,46 @@ export function securityHeaders(opts: { relaxedPaths: string[] }): RequestHandle
     formAction: ["'self'"],
     baseUri: ["'self'"],
   };
-  const strict = helmet({ contentSecurityPolicy: { directives } });
-  const relaxed = helmet({
-    contentSecurityPolicy: {
-      directives: { ...directives, scriptSrc: ["'self'", "'unsafe-inline'"] },
-    },
-  });
+  const strict = fixedHeaders(helmet({ contentSecurityPolicy: { directives } }));
+  const relaxed = fixedHeaders(
+    helmet({
+      contentSecurityPolicy: {
+        directives: { ...directives, scriptSrc: ["'self'", "'unsafe-inline'"] },
+      },
+    }),
+  );
   return (req, res, next) =>
     (opts.relaxedPaths.some((p) => req.path.startsWith(p)) ? relaxed : strict)(req, res, next);
+}
+
+type HeaderOp = [name: string, value: number | string | readonly string[] | undefined];
+
+/**
+ * Helmet's headers are the same on every response (no directive here depends on the request),
+ * so they are recorded once and replayed: one loop of `setHeader` instead of a chain of a dozen
+ * middleware functions per request. A helmet option that ever needs the request (a nonce, a
+ * function directive) must not go through this.
+ */
+function fixedHeaders(middleware: RequestHandler): RequestHandler {
+  const ops: HeaderOp[] = [];
+  const recorder = {
+    setHeader: (name: string, value: number | string | readonly string[]) => {
+      ops.push([name, value]);
+    },
+    removeHeader: (name: string) => {
+      ops.push([name, undefined]);
+    },
+  };
+  let done = false;
+  void middleware({} as Request, recorder as unknown as Response, (error?: unknown) => {
+    done = error === undefined;
+  });
+  if (!done) throw new Error('helmet did not set its headers synchronously and without error');
+  return (_req, res, next) => {
+    for (const [name, value] of ops) {
+      if (value === undefined) res.removeHeader(name);
+      else res.setHeader(name, value);
+    }
+    next();
+  };
 }
