@@ -1,4 +1,4 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomFillSync, randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { shopConfig, type ShopConfig } from '@/config';
 import type { AuthUser } from '@/core/auth/permissions';
@@ -40,10 +40,20 @@ export interface CheckoutInput {
 /** Crockford base32 without look-alikes: order numbers are read out on the phone. */
 const ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
 
+/** CSPRNG bytes drawn 4 KiB at a time (as `randomUUID` does), 12 per order number. */
+const pool = Buffer.alloc(12 * 341);
+let poolUsed = pool.length;
+
 /** `SO-` + 12 symbols from the CSPRNG (60 bits): not guessable, says nothing about volume. */
 export function newOrderNumber(): string {
-  const bytes = randomBytes(12);
-  return `SO-${[...bytes].map((b) => ALPHABET[b & 31]).join('')}`;
+  if (poolUsed === pool.length) {
+    randomFillSync(pool);
+    poolUsed = 0;
+  }
+  let number = 'SO-';
+  for (let i = poolUsed; i < poolUsed + 12; i++) number += ALPHABET[pool[i] & 31];
+  poolUsed += 12;
+  return number;
 }
 
 /**
@@ -193,10 +203,16 @@ export class CheckoutService {
         );
       }
       const view = placedOrderView(order, placed, coupon?.code ?? null);
-      afterCommit(() => this.lifecycle.scheduleHoldExpiry(view));
-      // Availability changed: product pages show it on the next read. (The slugs came with the
-      // cart's lines, so this costs no query.)
-      afterCommit(() => this.catalog.forget(...lines.map((l) => l.productSlug)));
+      // After commit, side by side: the hold-expiry job (BullMQ's connection) and, as
+      // availability changed, the cached product pages (the cache's connection; the slugs came
+      // with the cart's lines, so no query). Two Redis round trips in parallel, not one after
+      // the other: the response waits for the slower one only.
+      afterCommit(async () => {
+        await Promise.all([
+          this.lifecycle.scheduleHoldExpiry(view),
+          this.catalog.forget(...lines.map((l) => l.productSlug)),
+        ]);
+      });
       return { order: view, created: true };
     });
   }
