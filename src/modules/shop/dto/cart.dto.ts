@@ -1,9 +1,11 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
+  IsDefined,
   IsEmail,
   IsInt,
   IsISO31661Alpha2,
+  IsObject,
   IsOptional,
   IsString,
   Matches,
@@ -50,7 +52,10 @@ export class CheckoutBody {
   @MaxLength(254)
   email?: string;
 
+  // ValidateNested alone lets a missing object through (class-validator skips `undefined`).
   @ApiProperty({ type: ShippingAddressDto })
+  @IsDefined()
+  @IsObject()
   @ValidateNested()
   @Type(() => ShippingAddressDto)
   shippingAddress: ShippingAddressDto;

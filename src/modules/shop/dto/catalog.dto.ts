@@ -8,6 +8,8 @@ import {
 import { Transform, Type } from 'class-transformer';
 import {
   IsBoolean,
+  IsDefined,
+  IsObject,
   IsOptional,
   IsString,
   Matches,
@@ -65,8 +67,14 @@ export class CreateVariantFields {
   @Type(() => OptionFields)
   options?: OptionFields[];
 
-  /** Minor units with the store currency; any other currency is refused (SHOP.CURRENCY_MISMATCH). */
+  /**
+   * Minor units with the store currency; any other currency is refused (SHOP.CURRENCY_MISMATCH).
+   * `IsDefined`: ValidateNested alone lets a missing price through (class-validator skips
+   * `undefined`); the update type's PartialType makes it optional again.
+   */
   @ApiProperty({ type: MoneyDto })
+  @IsDefined()
+  @IsObject()
   @ValidateNested()
   @Type(() => MoneyDto)
   price: MoneyDto;

@@ -1,5 +1,13 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsUrl, MaxLength } from 'class-validator';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  ArrayUnique,
+  IsArray,
+  IsIn,
+  IsUrl,
+  MaxLength,
+} from 'class-validator';
 import { ShopEvent } from '../shop.events';
 
 const EVENTS = Object.values(ShopEvent);
@@ -14,6 +22,7 @@ export class CreateWebhookEndpointBody {
   @IsArray()
   @ArrayMinSize(1)
   @ArrayMaxSize(EVENTS.length)
+  @ArrayUnique()
   @IsIn(EVENTS, { each: true })
   events: ShopEvent[];
 }
