@@ -105,6 +105,10 @@ class ShopEnv {
   @IsUrl({ require_tld: false, protocols: ['http', 'https'] })
   SHOP_FAKE_PROVIDER_WEBHOOK_URL?: string;
 
+  /** Days a guest cart may sit untouched before the hourly cleanup deletes it (default 30). */
+  @EnvInt(1, 3650)
+  SHOP_GUEST_CART_TTL_DAYS?: number;
+
   /**
    * Age in seconds after which a payment still waiting for its webhook is looked up at the
    * provider (reconciliation; default 5 minutes, well inside the stock hold).
@@ -139,6 +143,7 @@ export const shopConfig = defineConfig('shop', ShopEnv, (env) => {
       .map(([maxGrams, priceMinor]) => ({ maxGrams, priceMinor })),
     freeShippingFrom: env.SHOP_FREE_SHIPPING_FROM ?? 0,
     reservationSeconds: env.SHOP_RESERVATION_SECONDS ?? 900,
+    guestCartTtlDays: env.SHOP_GUEST_CART_TTL_DAYS ?? 30,
     paymentProvider: env.SHOP_PAYMENT_PROVIDER ?? 'fake',
     stripe: { secretKey: env.STRIPE_SECRET_KEY, apiUrl: env.STRIPE_API_URL },
     webhookSecret: env.SHOP_WEBHOOK_SECRET ?? DEV_SHOP_WEBHOOK_SECRET,

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { PostgresQueryRunner } from 'typeorm/driver/postgres/PostgresQueryRunner.js';
 import { Role } from '@/core/auth/permissions';
 import { ShopHoldSweep } from '@/modules/shop';
+import { ShopCartCleanup } from '@/modules/shop/shop.processor';
 import { createVariant } from '../factories/shop.factory';
 import { createUserWithRole, registerUser, type RegisteredUser } from '../factories/user.factory';
 import { createTestApp, type TestApp } from '../helpers/test-app';
@@ -549,6 +550,34 @@ describe('Shop — order lifecycle and stock holds (e2e)', () => {
       .send({})
       .expect(200);
     expect(await available(variantId)).toBe(5);
+  });
+
+  it('should delete guest carts idle past their time, and keep ordered and customer carts', async () => {
+    const open = async (user?: RegisteredUser) =>
+      (
+        (await t.http().post('/api/v1/shop/carts').set(as(user)).expect(201)).body as {
+          cart: { id: string };
+        }
+      ).cart.id;
+    const idle = await open();
+    const fresh = await open();
+    const customers = await open(await registerUser(t));
+    const { order } = await placedOrder(await registerUser(t));
+    const [{ cart_id: ordered }] = await t.dataSource.query<{ cart_id: string }[]>(
+      'SELECT cart_id FROM shop_orders WHERE number = $1',
+      [order.number],
+    );
+    await t.dataSource.query(
+      `UPDATE shop_carts SET updated_at = now() - interval '31 days' WHERE id = ANY($1)`,
+      [[idle, customers, ordered]],
+    );
+    expect(await t.app.get(ShopCartCleanup).run()).toBe(1);
+    await t.http().get(`/api/v1/shop/carts/${idle}`).expect(404);
+    const left = await t.dataSource.query<{ id: string }[]>(
+      'SELECT id FROM shop_carts WHERE id = ANY($1)',
+      [[fresh, customers, ordered]],
+    );
+    expect(left).toHaveLength(3);
   });
 
   it('should only allow legal transitions, recorded in the history', async () => {

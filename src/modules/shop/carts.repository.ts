@@ -171,6 +171,27 @@ export class CartsRepository {
     return row;
   }
 
+  /**
+   * Deletes up to `limit` guest carts untouched for `days` (their lines go with them); ordered
+   * carts stay, since their orders refer to them. Answers how many went.
+   */
+  async deleteIdleGuestCarts(days: number, limit: number): Promise<number> {
+    const [{ n }] = await this.dataSource.query<{ n: number }[]>(
+      `WITH doomed AS (
+         SELECT id FROM shop_carts
+         WHERE customer_id IS NULL AND status IN ('open', 'merged')
+           AND updated_at < now() - make_interval(days => $1)
+         ORDER BY updated_at LIMIT $2
+         FOR UPDATE SKIP LOCKED
+       ), gone AS (
+         DELETE FROM shop_carts c USING doomed WHERE c.id = doomed.id RETURNING 1
+       )
+       SELECT count(*)::int AS n FROM gone`,
+      [days, limit],
+    );
+    return n;
+  }
+
   private async touch(cartId: string): Promise<void> {
     await this.dataSource.query('UPDATE shop_carts SET updated_at = now() WHERE id = $1', [cartId]);
   }

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import {
+  ShopCartCleanup,
   ShopEventsSweep,
   ShopHoldSweep,
   ShopPaymentReconciliation,
@@ -10,6 +11,12 @@ import { ShopModule } from './shop.module';
 /** The shop's background work (stock holds, payments), loaded by worker roles only. */
 @Module({
   imports: [ShopModule],
-  providers: [ShopProcessor, ShopHoldSweep, ShopEventsSweep, ShopPaymentReconciliation],
+  providers: [
+    ShopProcessor,
+    ShopHoldSweep,
+    ShopEventsSweep,
+    ShopPaymentReconciliation,
+    ShopCartCleanup,
+  ],
 })
 export class ShopWorkerModule {}

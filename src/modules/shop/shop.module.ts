@@ -134,6 +134,7 @@ import { Variant } from './entities/variant.entity';
     OrdersService,
     PaymentsService,
     PaymentsRepository,
+    CartsRepository,
     FakePaymentProvider,
     OutboundWebhooksService,
   ],

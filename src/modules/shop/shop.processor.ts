@@ -1,10 +1,12 @@
 import { OnWorkerEvent, Processor, WorkerHost } from '@nestjs/bullmq';
-import { Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { Cron, CronExpression } from '@nestjs/schedule';
 import type { Job } from 'bullmq';
+import { shopConfig, type ShopConfig } from '@/config';
 import { AdvisoryLockService } from '@/core/database/advisory-lock.service';
 import { MetricsService } from '@/core/observability/metrics.service';
 import { QueueName, ShopJob, type ShopJobPayloads } from '@/core/queue/queue.constants';
+import { CartsRepository } from './carts.repository';
 import { OrderLifecycleService } from './order-lifecycle.service';
 import { FakePaymentProvider } from './payments/fake-payment.provider';
 import { OutboundWebhooksService } from './outbound-webhooks.service';
@@ -142,6 +144,36 @@ export class ShopHoldSweep {
       this.lifecycle.expireAllDue(),
     );
     if (result) this.logger.log(`released the holds of ${result} unpaid order(s)`);
+    return result ?? 0;
+  }
+}
+
+/**
+ * Every hour, deletes guest carts idle for `SHOP_GUEST_CART_TTL_DAYS`, in batches so no
+ * statement holds many row locks for long. One worker at a time.
+ */
+@Injectable()
+export class ShopCartCleanup {
+  private readonly logger = new Logger(ShopCartCleanup.name);
+
+  constructor(
+    private readonly carts: CartsRepository,
+    private readonly locks: AdvisoryLockService,
+    @Inject(shopConfig.KEY) private readonly config: ShopConfig,
+  ) {}
+
+  @Cron(CronExpression.EVERY_HOUR, { name: 'shop-cart-cleanup' })
+  async run(): Promise<number> {
+    const { result } = await this.locks.tryWithLock('cron:shop-cart-cleanup', async () => {
+      let total = 0;
+      let deleted: number;
+      do {
+        deleted = await this.carts.deleteIdleGuestCarts(this.config.guestCartTtlDays, 1000);
+        total += deleted;
+      } while (deleted > 0);
+      return total;
+    });
+    if (result) this.logger.log(`deleted ${result} idle guest cart(s)`);
     return result ?? 0;
   }
 }

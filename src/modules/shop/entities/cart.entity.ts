@@ -21,6 +21,7 @@ export type CartStatus = 'open' | 'ordered' | 'merged';
 @Entity('shop_carts')
 @Check('shop_carts_status_check', `status IN ('open', 'ordered', 'merged')`)
 @Index('shop_carts_customer_open_key', { synchronize: false })
+@Index('shop_carts_guest_idle_idx', { synchronize: false })
 export class Cart {
   @PrimaryGeneratedColumn('uuid')
   id: string;
