@@ -642,8 +642,17 @@ describe('Shop — payments reconciled when their webhook never comes (e2e)', ()
     // Too young to be looked up: the webhook may still come.
     await reconciliation.run();
     expect((await state(paid)).payment).toBe('requires_payment');
+    const gauge = async () =>
+      (
+        (await t.http().get('/metrics').expect(200)).text.match(/^shop_payments_pending\{.*$/gm) ??
+        []
+      ).sort();
+    const pending = (lines: string[]) =>
+      lines.reduce((sum, line) => sum + Number(line.split(' ')[1]), 0);
+    expect(pending(await gauge())).toBe(2); // fresh or overdue, depending on the machine's pace
 
     await new Promise((r) => setTimeout(r, 1200));
+    expect(await gauge()).toContain('shop_payments_pending{state="overdue"} 2');
     await reconciliation.run();
     const afterPaid = await until(paid, (s) => s.receipts > 0);
     expect(afterPaid).toMatchObject({

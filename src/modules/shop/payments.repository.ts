@@ -139,6 +139,17 @@ export class PaymentsRepository {
     return rows.map((r) => r.providerPaymentId);
   }
 
+  /** Pending payments, split at `afterSeconds` of age (down the partial index of pending ones). */
+  async pendingCounts(afterSeconds: number): Promise<{ fresh: number; overdue: number }> {
+    const [row] = await this.dataSource.query<{ fresh: number; overdue: number }[]>(
+      `SELECT count(*) FILTER (WHERE created_at >= now() - make_interval(secs => $1))::int AS fresh,
+              count(*) FILTER (WHERE created_at < now() - make_interval(secs => $1))::int AS overdue
+       FROM shop_payments WHERE status = 'requires_payment'`,
+      [afterSeconds],
+    );
+    return row;
+  }
+
   /** Events received but not processed (their job was lost); the sweep re-enqueues them. */
   async unprocessedEvents(olderThanSeconds: number, limit: number): Promise<string[]> {
     const rows = await this.dataSource.query<{ id: string }[]>(

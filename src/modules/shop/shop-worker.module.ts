@@ -3,6 +3,7 @@ import {
   ShopCartCleanup,
   ShopEventsSweep,
   ShopHoldSweep,
+  ShopMetrics,
   ShopPaymentReconciliation,
   ShopProcessor,
 } from './shop.processor';
@@ -17,6 +18,7 @@ import { ShopModule } from './shop.module';
     ShopEventsSweep,
     ShopPaymentReconciliation,
     ShopCartCleanup,
+    ShopMetrics,
   ],
 })
 export class ShopWorkerModule {}

@@ -1,5 +1,5 @@
 import { OnWorkerEvent, Processor, WorkerHost } from '@nestjs/bullmq';
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { Cron, CronExpression } from '@nestjs/schedule';
 import type { Job } from 'bullmq';
 import { shopConfig, type ShopConfig } from '@/config';
@@ -175,5 +175,32 @@ export class ShopCartCleanup {
     });
     if (result) this.logger.log(`deleted ${result} idle guest cart(s)`);
     return result ?? 0;
+  }
+}
+
+/**
+ * The shop's gauge for operators: payments waiting for their webhook, `fresh` or `overdue`
+ * (older than `SHOP_PAYMENT_RECONCILE_AFTER_SECONDS`: reconciliation is asking the provider).
+ * A growing `overdue` means webhooks are not arriving — a wrong secret, a blocked route.
+ */
+@Injectable()
+export class ShopMetrics implements OnApplicationBootstrap {
+  constructor(
+    private readonly metrics: MetricsService,
+    private readonly payments: PaymentsRepository,
+    @Inject(shopConfig.KEY) private readonly config: ShopConfig,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.metrics.registerGauge(
+      'shop_payments_pending',
+      'Payments waiting for the provider webhook, fresh or overdue (being reconciled)',
+      ['state'],
+      async (set) => {
+        const counts = await this.payments.pendingCounts(this.config.paymentReconcileAfterSeconds);
+        set({ state: 'fresh' }, counts.fresh);
+        set({ state: 'overdue' }, counts.overdue);
+      },
+    );
   }
 }
