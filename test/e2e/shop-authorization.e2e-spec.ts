@@ -555,9 +555,8 @@ describe('Shop authorization matrix (e2e)', () => {
     row({
       route: 'POST /api/v1/shop/orders/:number/payments',
       scenario: "the owner's unpaid order",
-      // Staff read every order and so far may also start its payment; whether they should
-      // (the README names the customer only) is an open question: not asserted.
-      expect: [401, 201, 404, 404, null],
+      // Staff read every order but do not pay on a customer's behalf.
+      expect: [401, 201, 404, 404, 404],
       prepare: ownerOrder,
       params: (c) => ({ number: c.number }),
       headers: key,
@@ -1092,7 +1091,7 @@ describe('Shop authorization matrix (e2e)', () => {
     gqlRow({
       field: 'payOrder',
       scenario: "the owner's unpaid order",
-      expect: [401, 200, 404, 404, null], // as REST: staff not asserted
+      expect: [401, 200, 404, 404, 404], // as REST: staff do not pay for customers
       prepare: ownerOrder,
       query: `mutation($n: String!) { payOrder(number: $n, paymentMethod: "pm_card_visa") { status } }`,
       variables: (c) => ({ n: c.number }),

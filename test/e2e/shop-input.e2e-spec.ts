@@ -84,6 +84,7 @@ describe('Shop input validation (e2e)', () => {
   let t: TestApp;
   const tokens: Partial<Record<Who, string>> = {};
   let variantId: string;
+  let nearlyFullVariantId: string;
   let draftVariantId: string;
   let guestCartId: string;
   let customerCartId: string;
@@ -133,6 +134,7 @@ describe('Shop input validation (e2e)', () => {
     tokens.editor = (await createUserWithRole(t, Role.Editor)).token;
     tokens.admin = (await createUserWithRole(t, Role.Admin)).token;
     variantId = await createVariant(t, { onHand: 50, priceMinor: 1000 });
+    nearlyFullVariantId = await createVariant(t, { onHand: 2_147_483_000 });
     draftVariantId = await createVariant(t, { onHand: 50 });
     await t.dataSource.query(
       `UPDATE shop_products SET status = 'draft'
@@ -585,6 +587,8 @@ describe('Shop input validation (e2e)', () => {
       await expectRefused(
         [
           ['negative', refund(amount(-1)), 422, INVALID],
+          ['zero', refund(amount(0)), 422, INVALID],
+          ['no amount', refund({ reason: 'x' }), 422, INVALID],
           ['fractional', refund(amount(1.5)), 422, INVALID],
           ['a string', refund(amount('100')), 422, INVALID],
           ['above the safe integers', refund(amount(UNSAFE)), 422, INVALID],
@@ -689,6 +693,12 @@ describe('Shop input validation (e2e)', () => {
           ['a client on-hand level', adjust({ delta: 1, note: 'n', onHand: 100 }), 422, INVALID],
           ['a client reserved level', adjust({ delta: 1, note: 'n', reserved: 0 }), 422, INVALID],
           ['more than on hand', delta(-1_000_000), 409, 'SHOP.STOCK_BELOW_RESERVED'],
+          [
+            'past the on-hand range',
+            adjust({ delta: 1_000_000, note: 'big' }, nearlyFullVariantId),
+            422,
+            'SHOP.STOCK_LIMIT',
+          ],
           ['below what is reserved', delta(-49), 409, 'SHOP.STOCK_BELOW_RESERVED'],
           [
             'an unknown variant',

@@ -80,6 +80,9 @@ export const reserveCtes = ($: { ids: string; quantities: string; orderId: strin
  * after waiting for a lock). The `shop_variants_stock_check` constraint is the last line: even a
  * buggy statement cannot leave `reserved > on_hand` or a negative count.
  */
+/** `on_hand` is an `integer`: a delivery may not take it past PostgreSQL's int4 range. */
+export const MAX_ON_HAND = 2_147_483_647;
+
 @Injectable()
 export class InventoryRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
@@ -108,7 +111,7 @@ export class InventoryRepository {
 
   /**
    * A stock count or delivery: `delta` units more (or fewer) on hand, never below what is
-   * reserved. `false` when that would be the case.
+   * reserved nor past the column's range. `undefined` when either would be the case.
    */
   async adjust(
     variantId: string,
@@ -119,8 +122,8 @@ export class InventoryRepository {
   ): Promise<{ onHand: number; reserved: number } | undefined> {
     const rows = await this.dataSource.query<{ on_hand: number; reserved: number }[]>(
       `WITH changed AS (
-         UPDATE shop_variants SET on_hand = on_hand + $2, updated_at = now()
-         WHERE id = $1 AND on_hand + $2 >= reserved
+         UPDATE shop_variants SET on_hand = on_hand + $2::int, updated_at = now()
+         WHERE id = $1 AND on_hand::bigint + $2::int BETWEEN reserved AND ${MAX_ON_HAND}
          RETURNING id, on_hand, reserved
        ), logged AS (
          INSERT INTO shop_stock_movements (variant_id, on_hand_delta, reserved_delta, reason, note, actor_id)

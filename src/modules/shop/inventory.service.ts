@@ -2,8 +2,12 @@ import { Injectable } from '@nestjs/common';
 import type { AuthUser } from '@/core/auth/permissions';
 import { CartsRepository } from './carts.repository';
 import { CatalogService } from './catalog.service';
-import { InventoryRepository } from './inventory.repository';
-import { InsufficientStockAdjustmentError, VariantNotFoundError } from './shop.errors';
+import { InventoryRepository, MAX_ON_HAND } from './inventory.repository';
+import {
+  InsufficientStockAdjustmentError,
+  StockLimitError,
+  VariantNotFoundError,
+} from './shop.errors';
 
 /** Staff stock operations; checkout and payment move stock through the repository directly. */
 @Injectable()
@@ -28,6 +32,7 @@ export class InventoryService {
     );
     if (!level) {
       if (!(await this.carts.variantForSale(variantId))) throw new VariantNotFoundError();
+      if (change.delta > 0) throw new StockLimitError(MAX_ON_HAND);
       throw new InsufficientStockAdjustmentError();
     }
     // Product pages show availability: the cached copy is stale now.

@@ -23,6 +23,16 @@ export class OrdersService {
     return order;
   }
 
+  /**
+   * An order its customer acts on as the customer (paying): staff see every order, but do not
+   * pay on a customer's behalf — the payment method is the customer's.
+   */
+  async own(number: string, customer: AuthUser): Promise<OrderView> {
+    const order = await this.orders.findByNumber(number);
+    if (!order || order.customerId !== customer.id) throw new OrderNotFoundError();
+    return order;
+  }
+
   /** The order a cart became; the cart's own access rule applies (a guest's id is their key). */
   async ofCart(cartId: string, viewer?: AuthUser): Promise<OrderView> {
     const cart = await this.carts.header(cartId);

@@ -46,7 +46,7 @@ export class PaymentsController {
     @Body() body: PayBody,
     @CurrentUser() customer: AuthUser,
   ): Promise<PaymentResponse> {
-    const order = await this.orders.get(number, customer);
+    const order = await this.orders.own(number, customer);
     return { payment: toPaymentDto(await this.payments.pay(order, body.paymentMethod)) };
   }
 

@@ -206,6 +206,7 @@ export class PaymentsService {
     key: string,
   ): Promise<void> {
     if (amount.currency !== order.currency) throw new CurrencyMismatchError(order.currency);
+    if (amount.amount < 1) throw new ValidationFailedError({ amount: ['must be at least 1'] });
     const amountMinor = amount.amount;
     await this.tx.run(async ({ manager }) => {
       const money = await this.orders.lockMoney(manager, order.id);

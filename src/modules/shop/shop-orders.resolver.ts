@@ -155,7 +155,7 @@ export class ShopOrdersResolver {
   @RequirePermissions(Permission.OrdersPlace)
   @Mutation(() => PaymentModel)
   async payOrder(@Args() args: PayArgs, @CurrentUser() viewer: AuthUser): Promise<PaymentModel> {
-    const order = await this.orders.get(args.number, viewer);
+    const order = await this.orders.own(args.number, viewer);
     return toPaymentDto(await this.payments.pay(order, args.paymentMethod));
   }
 

@@ -129,6 +129,14 @@ export class IllegalTransitionError extends DomainError {
   }
 }
 
+export class StockLimitError extends DomainError {
+  constructor(max: number) {
+    super('SHOP.STOCK_LIMIT', `on-hand stock cannot exceed ${max}`, ErrorKind.Validation, {
+      delta: [`would take on-hand stock past ${max}`],
+    });
+  }
+}
+
 export class InsufficientStockAdjustmentError extends DomainError {
   constructor() {
     super(

@@ -1,6 +1,14 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsOptional, IsString, Matches, MaxLength, ValidateNested } from 'class-validator';
+import {
+  IsDefined,
+  IsObject,
+  IsOptional,
+  IsString,
+  Matches,
+  MaxLength,
+  ValidateNested,
+} from 'class-validator';
 import { FAKE_PAYMENT_METHODS } from '../payments/fake-payment.provider';
 import type { PaymentView } from '../payments.service';
 import { money, MoneyDto } from './money.dto';
@@ -34,7 +42,9 @@ export class PaymentResponse {
 }
 
 export class RefundBody {
-  @ApiProperty({ type: MoneyDto })
+  @ApiProperty({ type: MoneyDto, description: 'At least 1 minor unit, at most what is refundable' })
+  @IsDefined()
+  @IsObject()
   @ValidateNested()
   @Type(() => MoneyDto)
   amount: MoneyDto;
