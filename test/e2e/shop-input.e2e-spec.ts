@@ -1254,6 +1254,20 @@ describe('Shop input validation (e2e)', () => {
             INVALID,
           ],
           ['a 5000-character cursor', list(`cursor=${x(5000)}`), 422, INVALID],
+          ...['1', 'March 7', '2024-02-30T00:00:00.000000Z', '+275760-09-13T00:00:00.000Z'].map(
+            (key): Case => [
+              `a newest cursor keyed ${key}`,
+              list(`cursor=${cursor({ sort: 'newest', key, id })}`),
+              422,
+              INVALID,
+            ],
+          ),
+          [
+            'a relevance cursor past float4',
+            list(`q=tee&sort=relevance&cursor=${cursor({ sort: 'relevance', key: 1e308, id })}`),
+            422,
+            INVALID,
+          ],
           [
             'staff list: offset -1',
             get(`${BASE}/admin/products?offset=-1`, 'editor'),

@@ -64,6 +64,21 @@ describe('catalog-query', () => {
       ['a fractional price', 'price_asc', encodeCursor({ sort: 'price_asc', key: 19.5, id: ID })],
       ['a textual price', 'price_asc', encodeCursor({ sort: 'price_asc', key: '100', id: ID })],
       ['a textual rank', 'relevance', encodeCursor({ sort: 'relevance', key: '0.1', id: ID })],
+      // JavaScript's Date.parse takes these; PostgreSQL does not (they were 500s).
+      ['a bare number as time', 'newest', encodeCursor({ sort: 'newest', key: '1', id: ID })],
+      ['a prose date', 'newest', encodeCursor({ sort: 'newest', key: 'March 7', id: ID })],
+      [
+        'a day that does not exist',
+        'newest',
+        encodeCursor({ sort: 'newest', key: '2024-02-30T00:00:00.000000Z', id: ID }),
+      ],
+      [
+        'a six-digit year',
+        'newest',
+        encodeCursor({ sort: 'newest', key: '+275760-09-13T00:00:00.000Z', id: ID }),
+      ],
+      ['a rank past float4', 'relevance', encodeCursor({ sort: 'relevance', key: 1e308, id: ID })],
+      ['a negative rank', 'relevance', encodeCursor({ sort: 'relevance', key: -1, id: ID })],
     ])('should refuse %s', (_what, sort, cursor) => {
       expect(() => decodeProductCursor(cursor, sort)).toThrow(ValidationFailedError);
     });

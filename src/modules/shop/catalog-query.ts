@@ -65,6 +65,16 @@ export function encodeProductCursor(cursor: ProductCursor): string {
 }
 
 /** A cursor back to a position; refused (422) if it was made for another sort or forged. */
+/**
+ * Exactly the timestamps the list writes into its cursors (`YYYY-MM-DDTHH:MM:SS.ffffffZ`, a
+ * real calendar instant): JavaScript's date parser accepts far more than PostgreSQL does.
+ */
+function isCursorTimestamp(key: string): boolean {
+  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/.test(key)) return false;
+  const ms = Date.parse(key);
+  return !Number.isNaN(ms) && new Date(ms).toISOString().slice(0, 19) === key.slice(0, 19);
+}
+
 export function decodeProductCursor(cursor: string, sort: ProductSort): ProductCursor {
   const raw = decodeCursor(cursor);
   const invalid = () => new ValidationFailedError({ cursor: ['is invalid for this list'] });
@@ -77,10 +87,11 @@ export function decodeProductCursor(cursor: string, sort: ProductSort): ProductC
   }
   switch (sort) {
     case 'newest':
-      if (typeof key !== 'string' || Number.isNaN(Date.parse(key))) throw invalid();
+      if (typeof key !== 'string' || !isCursorTimestamp(key)) throw invalid();
       return { sort, key, id };
     case 'relevance':
-      if (typeof key !== 'number' || !Number.isFinite(key)) throw invalid();
+      // ts_rank is a non-negative float4: anything else would fail in PostgreSQL, not here.
+      if (typeof key !== 'number' || !(key >= 0 && key < 1e30)) throw invalid();
       return { sort, key, id };
     case 'price_asc':
     case 'price_desc':
