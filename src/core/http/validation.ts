@@ -5,7 +5,8 @@ import {
   type ValidationError,
 } from '@nestjs/common';
 import { Transform, Type } from 'class-transformer';
-import { IsDefined, IsObject, ValidateNested } from 'class-validator';
+import { getMetadataStorage, IsDefined, IsObject, ValidateNested } from 'class-validator';
+import type { ValidationMetadata } from 'class-validator/types/metadata/ValidationMetadata';
 import { DomainError, ErrorKind, ValidationFailedError, type ErrorDetails } from './domain-error';
 
 const ENVELOPE = 'stoa:envelope';
@@ -65,6 +66,7 @@ export function toErrorDetails(errors: ValidationError[], parent = ''): ErrorDet
  * become a 422 with one entry per bad field.
  */
 export function createValidationPipe(): ValidationPipe {
+  memoizeValidationMetadata();
   return new BoundedValidationPipe({
     whitelist: true,
     forbidNonWhitelisted: true,
@@ -130,4 +132,49 @@ class BoundedValidationPipe extends ValidationPipe {
     if (metadata.type !== 'custom') assertReasonableInput(value);
     return super.transform(value, metadata);
   }
+}
+
+type MetadataLookup = (
+  target: object,
+  schema: string,
+  always: boolean,
+  strictGroups: boolean,
+  groups?: string[],
+) => ValidationMetadata[];
+
+const MEMOIZED = Symbol('stoa:memoizedValidationMetadata');
+
+/**
+ * class-validator looks up a class's rules on every `validate()` — for the body and again for
+ * each nested object — and each lookup walks every class it knows (`instanceof` against all of
+ * them, for inherited rules): hundreds of DTO classes here, the largest class-validator cost in
+ * the profiles of the list and checkout (bench/README.md, shop). The rules only change when a
+ * decorator registers one, so lookups are remembered until the next registration.
+ */
+function memoizeValidationMetadata(): void {
+  const storage = getMetadataStorage() as unknown as {
+    [MEMOIZED]?: true;
+    getTargetValidationMetadatas: MetadataLookup;
+    addValidationMetadata: (metadata: ValidationMetadata) => void;
+  };
+  if (storage[MEMOIZED]) return;
+  storage[MEMOIZED] = true;
+  const lookup = storage.getTargetValidationMetadatas.bind(storage);
+  const register = storage.addValidationMetadata.bind(storage);
+  let known = new Map<object, Map<string, ValidationMetadata[]>>();
+  storage.addValidationMetadata = (metadata) => {
+    known = new Map();
+    register(metadata);
+  };
+  storage.getTargetValidationMetadatas = (target, schema, always, strictGroups, groups) => {
+    const key = `${schema}\u0000${always}\u0000${strictGroups}\u0000${groups?.join('\u0000') ?? ''}`;
+    let byOptions = known.get(target);
+    if (!byOptions) known.set(target, (byOptions = new Map<string, ValidationMetadata[]>()));
+    let rules = byOptions.get(key);
+    if (!rules) {
+      rules = lookup(target, schema, always, strictGroups, groups);
+      byOptions.set(key, rules);
+    }
+    return rules;
+  };
 }
