@@ -10,6 +10,7 @@ import type { Pool } from 'pg';
 import { DataSource } from 'typeorm';
 import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 import { AppModule, type AppModuleOptions } from './app.module';
+import { correlationIdMiddleware } from './core/http/correlation-id';
 import { mountApiDocs } from './core/http/openapi';
 import { drainMiddleware } from './core/lifecycle';
 import { MetricsService } from './core/observability/metrics.service';
@@ -40,6 +41,7 @@ export async function createApp(
 
   app.set('trust proxy', config.app.trustProxy);
   app.disable('x-powered-by');
+  app.use(correlationIdMiddleware()); // first: body-parser refusals carry the request id too
   app.useBodyParser('json', { limit: config.http.bodyLimit });
   app.useBodyParser('urlencoded', { limit: config.http.bodyLimit, extended: false });
 

@@ -24,4 +24,15 @@ describe(correlationId.name, () => {
       expect(echoed).toBe(id);
     }
   });
+
+  it('should keep the id a request already has (one id from the front middleware to the logs)', () => {
+    const headers: Record<string, string> = {};
+    const res = {
+      setHeader: (k: string, v: string) => (headers[k] = v),
+    } as unknown as ServerResponse;
+    const req = { headers: {} } as IncomingMessage;
+    const first = correlationId(req, res);
+    expect(correlationId(req, res)).toBe(first);
+    expect(headers['X-Request-Id']).toBe(first);
+  });
 });
