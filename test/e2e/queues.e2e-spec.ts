@@ -81,7 +81,12 @@ describe.each([
       'welcome mail',
     );
     expect(mailsTo(u.email)).toEqual([
-      { to: u.email, template: 'welcome', context: { username: u.username } },
+      {
+        to: u.email,
+        template: 'welcome',
+        context: { username: u.username },
+        key: expect.stringMatching(/^welcome:[0-9a-f-]{36}$/) as string,
+      },
     ]);
 
     // A duplicate enqueue is deduplicated by job id; a second job (a redelivery) is a no-op.

@@ -43,19 +43,29 @@ export class CreateCouponBody {
   @IsDateString({ strict: true })
   startsAt?: string;
 
-  @ApiPropertyOptional({ format: 'date-time', nullable: true, description: 'Usable until' })
+  @ApiPropertyOptional({
+    type: String,
+    format: 'date-time',
+    nullable: true,
+    description: 'Usable until',
+  })
   @IsOptional()
   @IsDateString({ strict: true })
   endsAt?: string | null;
 
-  @ApiPropertyOptional({ minimum: 1, nullable: true, description: 'Uses in total' })
+  @ApiPropertyOptional({ type: Number, minimum: 1, nullable: true, description: 'Uses in total' })
   @IsOptional()
   @IsInt()
   @Min(1)
   @Max(MAX_LIMIT)
   maxRedemptions?: number | null;
 
-  @ApiPropertyOptional({ minimum: 1, nullable: true, description: 'Uses per customer (or email)' })
+  @ApiPropertyOptional({
+    type: Number,
+    minimum: 1,
+    nullable: true,
+    description: 'Uses per customer (or email)',
+  })
   @IsOptional()
   @IsInt()
   @Min(1)
