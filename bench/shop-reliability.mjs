@@ -508,6 +508,7 @@ async function verify(db, { records, variantId, sink, epoch, apiKilledAt }) {
   const receiptRowMissing = paidOrders.filter((o) => deliveryOf.get(o.id)?.status !== 'sent');
   const sent = new Map();
   const arrivals = new Map();
+  const messageIds = new Map();
   let otherMails = 0;
   for (const m of sink.messages) {
     const number = /^Your Stoa order (SO-\S+)$/.exec(m.subject)?.[1];
@@ -517,6 +518,7 @@ async function verify(db, { records, variantId, sink, epoch, apiKilledAt }) {
     }
     sent.set(number, (sent.get(number) ?? 0) + 1);
     arrivals.set(number, [...(arrivals.get(number) ?? []), round((m.at - epoch) / 1000, 1)]);
+    messageIds.set(number, new Set([...(messageIds.get(number) ?? []), m.messageId]));
   }
   const receiptsPerOrder = {};
   for (const o of paidOrders) {
@@ -529,6 +531,8 @@ async function verify(db, { records, variantId, sink, epoch, apiKilledAt }) {
       order: o.number,
       messages: sent.get(o.number),
       atSeconds: arrivals.get(o.number),
+      // Stable per receipt since the Message-ID change: mail systems show such copies once.
+      distinctMessageIds: messageIds.get(o.number).size,
     }));
   const missingReceipts = paidOrders.filter((o) => !sent.has(o.number)).map((o) => o.number);
   const receiptsForUnpaid = [...sent.keys()].filter(

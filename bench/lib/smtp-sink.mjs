@@ -8,16 +8,17 @@ import { setTimeout as sleep } from 'node:timers/promises';
 
 const NAME = 'stoa-bench-sink';
 
-/** The unfolded Subject header of a message (headers end at the first empty line). */
-function subjectOf(lines) {
-  let subject;
+/** The unfolded value of one header of a message (headers end at the first empty line). */
+function headerOf(lines, name) {
+  const prefix = `${name.toLowerCase()}:`;
+  let value;
   for (const line of lines) {
     if (line === '') break;
-    if (subject !== undefined && /^[ \t]/.test(line)) subject += line.replace(/^[ \t]+/, ' ');
-    else if (subject !== undefined) break;
-    else if (/^subject:/i.test(line)) subject = line.slice('subject:'.length).trim();
+    if (value !== undefined && /^[ \t]/.test(line)) value += line.replace(/^[ \t]+/, ' ');
+    else if (value !== undefined) break;
+    else if (line.toLowerCase().startsWith(prefix)) value = line.slice(prefix.length).trim();
   }
-  return subject ?? '';
+  return value ?? '';
 }
 
 /**
@@ -28,7 +29,7 @@ function subjectOf(lines) {
  *   message counts from that moment, as it would at a real relay, which delivers what it has
  *   received even if the client vanishes before it reads the 250. May return a promise.
  * Returns `{ port, messages, openSessions(), close() }`; `messages` are
- * `{ at, subject, from, to, bytes }` in arrival order.
+ * `{ at, subject, messageId, from, to, bytes }` in arrival order.
  */
 export async function startSmtpSink({ greetingDelayMs = 0, onMessage } = {}) {
   const messages = [];
@@ -64,7 +65,8 @@ export async function startSmtpSink({ greetingDelayMs = 0, onMessage } = {}) {
         data = undefined;
         const message = {
           at: Date.now(),
-          subject: subjectOf(lines),
+          subject: headerOf(lines, 'Subject'),
+          messageId: headerOf(lines, 'Message-ID'),
           from: envelope.from,
           to: envelope.to,
           bytes: lines.reduce((n, l) => n + l.length + 2, 0),
