@@ -8,7 +8,13 @@ import type { AddressInfo } from 'node:net';
 import { shopConfig, type ShopConfig } from '@/config';
 import { QueueName, ShopJob, type ShopJobPayloads } from '@/core/queue/queue.constants';
 import { KeyValueStore } from '@/core/redis/key-value.store';
-import { PaymentProvider, type CreatedPayment, type ProviderEvent } from './payment-provider';
+import {
+  PaymentProvider,
+  type CreatedPayment,
+  type CreatePaymentInput,
+  type ProviderEvent,
+  type RefundInput,
+} from './payment-provider';
 import { UnknownPaymentMethodError } from '../shop.errors';
 import { signWebhook } from './webhook-signature';
 
@@ -86,13 +92,7 @@ export class FakePaymentProvider extends PaymentProvider {
     super();
   }
 
-  async createPayment(input: {
-    orderId: string;
-    amountMinor: number;
-    currency: string;
-    paymentMethod: string;
-    idempotencyKey: string;
-  }): Promise<CreatedPayment> {
+  async createPayment(input: CreatePaymentInput): Promise<CreatedPayment> {
     const providerPaymentId = idFor('fpi', input.idempotencyKey);
     const data = {
       payment: providerPaymentId,
@@ -133,11 +133,7 @@ export class FakePaymentProvider extends PaymentProvider {
     return { providerPaymentId, clientSecret: `${providerPaymentId}_secret` };
   }
 
-  async refund(input: {
-    providerPaymentId: string;
-    amountMinor: number;
-    idempotencyKey: string;
-  }): Promise<{ providerRefundId: string }> {
+  async refund(input: RefundInput): Promise<{ providerRefundId: string }> {
     return Promise.resolve({ providerRefundId: idFor('fre', input.idempotencyKey) });
   }
 

@@ -5,6 +5,21 @@ export interface CreatedPayment {
   clientSecret: string;
 }
 
+export interface CreatePaymentInput {
+  orderId: string;
+  amountMinor: number;
+  currency: string;
+  paymentMethod: string;
+  /** Makes a retried call create the payment once (the provider's own idempotency key). */
+  idempotencyKey: string;
+}
+
+export interface RefundInput {
+  providerPaymentId: string;
+  amountMinor: number;
+  idempotencyKey: string;
+}
+
 /** A provider event, normalised; the raw payload is stored too. */
 export interface ProviderEvent {
   id: string;
@@ -28,20 +43,10 @@ export abstract class PaymentProvider {
   abstract readonly signatureHeader: string;
 
   /** Creates a payment for an order; `idempotencyKey` makes a retried call create it once. */
-  abstract createPayment(input: {
-    orderId: string;
-    amountMinor: number;
-    currency: string;
-    paymentMethod: string;
-    idempotencyKey: string;
-  }): Promise<CreatedPayment>;
+  abstract createPayment(input: CreatePaymentInput): Promise<CreatedPayment>;
 
   /** Refunds part or all of a captured payment; idempotent by key like `createPayment`. */
-  abstract refund(input: {
-    providerPaymentId: string;
-    amountMinor: number;
-    idempotencyKey: string;
-  }): Promise<{ providerRefundId: string }>;
+  abstract refund(input: RefundInput): Promise<{ providerRefundId: string }>;
 
   /** Reads an event from the JSON body whose signature was verified. */
   abstract parseEvent(payload: unknown): ProviderEvent;

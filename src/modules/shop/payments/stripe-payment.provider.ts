@@ -2,7 +2,13 @@ import { Inject, Injectable } from '@nestjs/common';
 import Stripe from 'stripe';
 import { shopConfig, type ShopConfig } from '@/config';
 import { PaymentProviderUnavailableError } from '../shop.errors';
-import { PaymentProvider, type CreatedPayment, type ProviderEvent } from './payment-provider';
+import {
+  PaymentProvider,
+  type CreatedPayment,
+  type CreatePaymentInput,
+  type ProviderEvent,
+  type RefundInput,
+} from './payment-provider';
 
 /** The event types this adapter acts on, and what they mean for an order's payment. */
 const EVENT_TYPES: Readonly<Record<string, ProviderEvent['type']>> = {
@@ -49,13 +55,7 @@ export class StripePaymentProvider extends PaymentProvider {
     return this.client;
   }
 
-  async createPayment(input: {
-    orderId: string;
-    amountMinor: number;
-    currency: string;
-    paymentMethod: string;
-    idempotencyKey: string;
-  }): Promise<CreatedPayment> {
+  async createPayment(input: CreatePaymentInput): Promise<CreatedPayment> {
     const intent = await this.call(async () => {
       try {
         return await this.stripe.paymentIntents.create(
@@ -81,11 +81,7 @@ export class StripePaymentProvider extends PaymentProvider {
     return { providerPaymentId: intent.id, clientSecret: intent.client_secret ?? '' };
   }
 
-  async refund(input: {
-    providerPaymentId: string;
-    amountMinor: number;
-    idempotencyKey: string;
-  }): Promise<{ providerRefundId: string }> {
+  async refund(input: RefundInput): Promise<{ providerRefundId: string }> {
     const refund = await this.call(() =>
       this.stripe.refunds.create(
         { payment_intent: input.providerPaymentId, amount: input.amountMinor },
