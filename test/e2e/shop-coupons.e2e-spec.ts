@@ -96,6 +96,7 @@ describe('Shop — coupon management (e2e)', () => {
     );
     await create({ code: 'BOTH', percentOff: 5, amountOff: { amount: 1, currency: 'EUR' } }, 422);
     await create({ code: 'NEITHER' }, 422);
+    await create({ code: 'NULLOFF', amountOff: null }, 422);
     await create({ code: 'PCT', percentOff: 101 }, 422);
     await create({ code: 'PCT', percentOff: 2.5 }, 422);
     await create({ code: 'ZERO', amountOff: { amount: 0, currency: 'EUR' } }, 422);

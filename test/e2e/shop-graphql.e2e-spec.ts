@@ -391,6 +391,12 @@ describe('Shop over GraphQL, compared with REST (e2e)', () => {
       };
       const refunded = await refund();
       const retried = await refund();
+      const reused = await gql(
+        `mutation($n: String!, $k: String!) { refundOrder(number: $n, amount: { amount: 2000, currency: "EUR" }, idempotencyKey: $k) { number } }`,
+        { n: number, k: refundKey },
+        staff,
+      );
+      expect(reused.errors?.[0].extensions).toMatchObject({ domainCode: 'SHOP.REFUND_KEY_REUSED' });
       return [
         withCoupon.data!.applyCoupon,
         placed.data!.checkout,

@@ -319,6 +319,33 @@ describe('Shop — payments, webhooks, refunds (e2e)', () => {
     expect(n).toBe(0);
   });
 
+  it('should adopt a charge whose payment row was lost, and give back one its order does not need', async () => {
+    const customer = await registerUser(t);
+    const { order: placed } = await order(customer);
+    const [{ id: orderId }] = await t.dataSource.query<{ id: string }[]>(
+      'SELECT id FROM shop_orders WHERE number = $1',
+      [placed.number],
+    );
+    // The provider charged, but its answer to `pay` never arrived: no row names the payment.
+    const charged = (payment: string) =>
+      JSON.stringify({
+        id: `evt_${randomUUID()}`,
+        type: 'payment.succeeded',
+        created: Math.floor(Date.now() / 1000) - 180, // older than the wait for `pay` to commit
+        data: { payment, order: orderId, amount: placed.totals.total.amount, currency: 'EUR' },
+      });
+    await deliverSigned(charged('fpi_orphan_1'));
+    expect(await settled('fpi_orphan_1')).toEqual(['payment.succeeded: order paid']);
+    expect(await until(customer, placed.number, 'paid')).toMatchObject({
+      captured: placed.totals.total,
+    });
+    // A second such charge for the same order (now paid) is refunded, not applied.
+    await deliverSigned(charged('fpi_orphan_2'));
+    expect(await settled('fpi_orphan_2')).toEqual([
+      expect.stringMatching(/^payment\.succeeded: orphan payment refunded/),
+    ]);
+  });
+
   it('should not apply a capture that differs from the order total', async () => {
     const customer = await registerUser(t);
     const { order: placed } = await order(customer);

@@ -203,6 +203,8 @@ describe('Shop — sales analytics from the outbox (e2e)', () => {
       '?from=2026-11-02&to=2026-11-01',
       '?from=2025-01-01&to=2026-01-02',
       '?from=2026-11-01&sort=day',
+      '?from=0000-01-01&to=0000-12-31',
+      '?to=0000-01-20',
     ]) {
       const { body } = await t
         .http()

@@ -54,6 +54,16 @@ function fakeStripeApi() {
         const method = form.get('payment_method');
         if (method === 'pm_card_stripeDown')
           return void send(500, { error: { type: 'api_error' } });
+        if (method === 'pm_doesnotexist') {
+          return void send(400, {
+            error: {
+              type: 'invalid_request_error',
+              code: 'resource_missing',
+              param: 'payment_method',
+              message: "No such PaymentMethod: 'pm_doesnotexist'",
+            },
+          });
+        }
         const declined = method === 'pm_card_chargeDeclined';
         const id = `pi_${randomUUID().replace(/-/g, '').slice(0, 24)}`;
         const intent = {
@@ -226,7 +236,8 @@ describe('Shop — Stripe payment provider (e2e)', () => {
   it('should record a declined card as a failed payment and leave the order payable', async () => {
     const { cartId } = await guestOrder();
     await pay(cartId, 'pm_card_chargeDeclined').expect(201);
-    const { provider_payment_id: intentId } = await intentOf(cartId);
+    const { provider_payment_id: intentId, status: right } = await intentOf(cartId);
+    expect(right).toBe('failed'); // the card error already said so
     await deliver('payment_intent.payment_failed', api.intents.get(intentId)!).expect(200);
     let status = '';
     for (let i = 0; i < 50 && status !== 'failed'; i++) {
@@ -235,6 +246,16 @@ describe('Shop — Stripe payment provider (e2e)', () => {
     }
     expect(status).toBe('failed');
     expect((await orderWhen(cartId, 'pending_payment')).status).toBe('pending_payment');
+    // Another card: a new attempt, a new PaymentIntent.
+    await pay(cartId, 'pm_card_visa').expect(201);
+    const attempts = api.requests.filter(
+      (r) => r.path === '/v1/payment_intents' && r.method === 'POST',
+    );
+    expect(attempts.at(-1)!.idempotencyKey).toMatch(/-attempt-2$/);
+    // A payment method Stripe does not know is the customer's error: 422, not 500.
+    const { cartId: other } = await guestOrder();
+    const refused = await pay(other, 'pm_doesnotexist').expect(422);
+    expect((refused.body as { code: string }).code).toBe('SHOP.PAYMENT_REFUSED');
   });
 
   it('should learn a payment whose webhook never came by retrieving its PaymentIntent', async () => {

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { CartStatus } from './entities/cart.entity';
+import { CartNotFoundError } from './shop.errors';
 
 export interface CartHeader {
   id: string;
@@ -114,11 +115,18 @@ export class CartsRepository {
   }
 
   async setQuantity(cartId: string, variantId: string, quantity: number): Promise<void> {
-    await this.dataSource.query(
-      `INSERT INTO shop_cart_items (cart_id, variant_id, quantity) VALUES ($1, $2, $3)
-       ON CONFLICT (cart_id, variant_id) DO UPDATE SET quantity = EXCLUDED.quantity`,
-      [cartId, variantId, quantity],
-    );
+    try {
+      await this.dataSource.query(
+        `INSERT INTO shop_cart_items (cart_id, variant_id, quantity) VALUES ($1, $2, $3)
+         ON CONFLICT (cart_id, variant_id) DO UPDATE SET quantity = EXCLUDED.quantity`,
+        [cartId, variantId, quantity],
+      );
+    } catch (error) {
+      // The idle-cart cleanup deleted the cart between the read and this write.
+      const { constraint } = (error as { driverError?: { constraint?: string } }).driverError ?? {};
+      if (constraint === 'shop_cart_items_cart_id_fkey') throw new CartNotFoundError();
+      throw error;
+    }
     await this.touch(cartId);
   }
 

@@ -48,10 +48,27 @@ export class PaymentsRepository {
     return row.n;
   }
 
-  async insert(manager: EntityManager, p: Omit<PaymentRow, 'id' | 'status'>): Promise<PaymentRow> {
+  async insert(manager: EntityManager, p: Omit<PaymentRow, 'id'>): Promise<PaymentRow> {
+    const [row] = await manager.query<PaymentRow[]>(
+      `INSERT INTO shop_payments (order_id, provider, provider_payment_id, amount_minor, currency, status)
+       VALUES ($1, $2, $3, $4, $5, $6) RETURNING ${PAYMENT}`,
+      [p.orderId, p.provider, p.providerPaymentId, p.amountMinor, p.currency, p.status],
+    );
+    return row;
+  }
+
+  /**
+   * A pending payment for an existing order that has no live one (the partial unique index
+   * decides, under concurrency too); `undefined` when the order has one or does not exist.
+   */
+  async insertIfNoLive(
+    manager: EntityManager,
+    p: Omit<PaymentRow, 'id' | 'status'>,
+  ): Promise<PaymentRow | undefined> {
     const [row] = await manager.query<PaymentRow[]>(
       `INSERT INTO shop_payments (order_id, provider, provider_payment_id, amount_minor, currency)
-       VALUES ($1, $2, $3, $4, $5) RETURNING ${PAYMENT}`,
+       SELECT id, $2, $3, $4, $5 FROM shop_orders WHERE id = $1 AND $4::bigint > 0
+       ON CONFLICT DO NOTHING RETURNING ${PAYMENT}`,
       [p.orderId, p.provider, p.providerPaymentId, p.amountMinor, p.currency],
     );
     return row;
@@ -139,12 +156,16 @@ export class PaymentsRepository {
     return rows.map((r) => r.providerPaymentId);
   }
 
-  /** Pending payments, split at `afterSeconds` of age (down the partial index of pending ones). */
+  /**
+   * Pending payments of the last three days (reconciliation's window; older ones are abandoned),
+   * split at `afterSeconds` of age, down the partial index of pending ones.
+   */
   async pendingCounts(afterSeconds: number): Promise<{ fresh: number; overdue: number }> {
     const [row] = await this.dataSource.query<{ fresh: number; overdue: number }[]>(
       `SELECT count(*) FILTER (WHERE created_at >= now() - make_interval(secs => $1))::int AS fresh,
               count(*) FILTER (WHERE created_at < now() - make_interval(secs => $1))::int AS overdue
-       FROM shop_payments WHERE status = 'requires_payment'`,
+       FROM shop_payments
+       WHERE status = 'requires_payment' AND created_at > now() - interval '3 days'`,
       [afterSeconds],
     );
     return row;

@@ -18,8 +18,10 @@ import {
   CurrencyMismatchError,
   IllegalTransitionError,
   OrderNotFoundError,
+  NothingToPayError,
   OrderNotPayableError,
   RefundExceedsCaptureError,
+  RefundKeyReusedError,
   UnknownProviderError,
   WebhookSignatureError,
 } from './shop.errors';
@@ -36,7 +38,13 @@ export interface PaymentView {
 /** An event that arrived before the payment it names was committed: retry the job later. */
 class PaymentNotYetKnownError extends Error {}
 
-/** How long an event for an unknown payment is retried before it is set aside. */
+/**
+ * How long an event for a payment we have no row for waits for that row: `pay` may still be
+ * committing it (a provider can call back before our transaction ends). After that, a success
+ * naming one of our orders is adopted (the row was lost: a timeout after the provider charged);
+ * anything else is retried for an hour, then set aside.
+ */
+const ADOPT_AFTER_MS = 2 * 60 * 1000;
 const UNKNOWN_PAYMENT_GRACE_MS = 60 * 60 * 1000;
 
 /**
@@ -77,6 +85,7 @@ export class PaymentsService {
       const live = await this.payments.live(manager, order.id);
       if (live) return view(live);
       if (money.status !== 'pending_payment') throw new OrderNotPayableError(money.status);
+      if (money.totalMinor < 1) throw new NothingToPayError();
       const attempt = (await this.payments.attempts(manager, order.id)) + 1;
       const created = await this.provider.createPayment({
         orderId: order.id,
@@ -91,6 +100,7 @@ export class PaymentsService {
         providerPaymentId: created.providerPaymentId,
         amountMinor: money.totalMinor,
         currency: order.currency,
+        status: created.failed ? 'failed' : 'requires_payment',
       });
       return { ...view(row), clientSecret: created.clientSecret };
     });
@@ -211,7 +221,13 @@ export class PaymentsService {
     await this.tx.run(async ({ manager }) => {
       const money = await this.orders.lockMoney(manager, order.id);
       if (!money) throw new OrderNotFoundError();
-      if (await this.payments.findRefund(manager, order.id, key)) return; // the same refund again
+      const earlier = await this.payments.findRefund(manager, order.id, key);
+      if (earlier) {
+        // The same refund again (a retry) — or the key reused for another amount: refuse that.
+        if (earlier.amountMinor !== amountMinor)
+          throw new RefundKeyReusedError(earlier.amountMinor);
+        return;
+      }
       const refundable = money.capturedMinor - money.refundedMinor;
       if (amountMinor > refundable) throw new RefundExceedsCaptureError(refundable);
       const payment = await this.payments.live(manager, order.id);
@@ -307,10 +323,53 @@ export class PaymentsService {
       event.providerPaymentId,
     );
     if (payment) return payment;
-    if (Date.now() - event.createdAt.getTime() < UNKNOWN_PAYMENT_GRACE_MS) {
+    const age = Date.now() - event.createdAt.getTime();
+    const ours =
+      event.orderId && /^[0-9a-f]{8}-(?:[0-9a-f]{4}-){3}[0-9a-f]{12}$/i.test(event.orderId);
+    if (event.type === 'payment.succeeded' && ours && event.orderId && age >= ADOPT_AFTER_MS) {
+      return this.adopt(manager, event, event.providerPaymentId, event.orderId);
+    }
+    if (age < UNKNOWN_PAYMENT_GRACE_MS) {
       throw new PaymentNotYetKnownError(`payment ${event.providerPaymentId} not known yet`);
     }
     return 'unknown payment: set aside';
+  }
+
+  /**
+   * A charge we have no row for (the provider charged, its answer never reached us): recorded
+   * for its order so the success applies as usual — or, when the order already has a live
+   * payment, given back at once so nobody pays twice.
+   */
+  private async adopt(
+    manager: EntityManager,
+    event: ProviderEvent,
+    providerPaymentId: string,
+    orderId: string,
+  ): Promise<PaymentRow | string> {
+    const adopted = await this.payments.insertIfNoLive(manager, {
+      orderId,
+      provider: this.provider.name,
+      providerPaymentId,
+      amountMinor: event.amountMinor ?? 0,
+      currency: event.currency ?? '',
+    });
+    if (adopted) {
+      this.logger.warn(`payment ${providerPaymentId} had no row: adopted for order ${orderId}`);
+      return adopted;
+    }
+    const raced = await this.payments.lockByProviderId(
+      manager,
+      this.provider.name,
+      providerPaymentId,
+    );
+    if (raced) return raced;
+    const { providerRefundId } = await this.provider.refund({
+      providerPaymentId,
+      amountMinor: event.amountMinor ?? 0,
+      idempotencyKey: `orphan-${providerPaymentId}`,
+    });
+    this.logger.warn(`payment ${providerPaymentId} had no row and its order another: refunded`);
+    return `orphan payment refunded (${providerRefundId})`;
   }
 }
 

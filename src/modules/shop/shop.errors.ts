@@ -129,6 +129,17 @@ export class IllegalTransitionError extends DomainError {
   }
 }
 
+export class RefundKeyReusedError extends DomainError {
+  constructor(earlierMinor: number) {
+    super(
+      'SHOP.REFUND_KEY_REUSED',
+      'this idempotency key already refunded another amount',
+      ErrorKind.Validation,
+      { idempotencyKey: [`already used for a refund of ${earlierMinor}`] },
+    );
+  }
+}
+
 export class StockLimitError extends DomainError {
   constructor(max: number) {
     super('SHOP.STOCK_LIMIT', `on-hand stock cannot exceed ${max}`, ErrorKind.Validation, {
@@ -280,6 +291,28 @@ export class UnknownPaymentMethodError extends DomainError {
     super('SHOP.PAYMENT_METHOD_UNKNOWN', 'no such payment method', ErrorKind.Validation, {
       paymentMethod: [`must be one of ${known.join(', ')}`],
     });
+  }
+}
+
+/** The provider refused the request for what it carried (its message is passed on). */
+export class PaymentRefusedError extends DomainError {
+  constructor(field: string, message: string, kind = ErrorKind.Validation) {
+    super('SHOP.PAYMENT_REFUSED', `the payment provider refused: ${message}`, kind, {
+      [field]: [message],
+    });
+  }
+}
+
+export class NothingToPayError extends DomainError {
+  constructor() {
+    super(
+      'SHOP.NOTHING_TO_PAY',
+      'this order totals zero: there is nothing to pay',
+      ErrorKind.Conflict,
+      {
+        order: ['totals zero'],
+      },
+    );
   }
 }
 

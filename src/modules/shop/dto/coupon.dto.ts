@@ -5,6 +5,7 @@ import {
   IsDateString,
   IsIn,
   IsInt,
+  IsObject,
   IsOptional,
   Matches,
   Max,
@@ -33,7 +34,8 @@ export class CreateCouponBody {
   percentOff?: number;
 
   @ApiPropertyOptional({ type: MoneyDto, description: 'Fixed amount off, in the store currency' })
-  @IsOptional()
+  @ValidateIf((o: CreateCouponBody) => o.amountOff !== undefined) // null is not a discount
+  @IsObject()
   @ValidateNested()
   @Type(() => MoneyDto)
   amountOff?: MoneyDto;

@@ -3,7 +3,8 @@ import { IsOptional, Matches } from 'class-validator';
 import type { SalesReport } from '../sales.service';
 import { money, MoneyDto } from './money.dto';
 
-const DATE = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/;
+/** A day from 1970 to 2999: far outside that is a typo, and year 0 is a 500 in PostgreSQL. */
+const DATE = /^(19[7-9]\d|2\d{3})-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/;
 
 export class SalesReportQuery {
   /** First day (UTC), inclusive; default: 29 days before `to`. */

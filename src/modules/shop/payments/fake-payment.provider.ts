@@ -38,7 +38,7 @@ interface FakeEventBody {
   id: string;
   type: 'payment.succeeded' | 'payment.failed' | 'refund.succeeded';
   created: number;
-  data: { payment: string; amount: number; currency: string };
+  data: { payment: string; order?: string; amount: number; currency: string };
 }
 
 /**
@@ -50,12 +50,16 @@ interface FakeEventBody {
  */
 export const FAKE_DELIVERY_ATTEMPTS = 18;
 
-/** How long the fake provider remembers a payment (a real one keeps it for years). */
-const FAKE_PAYMENT_RETENTION_MS = 30 * 24 * 3600 * 1000;
+/**
+ * How long the fake provider remembers a payment: a day past the three days reconciliation asks
+ * about one (a real provider keeps it for years; here it would only grow the key-value store).
+ */
+const FAKE_PAYMENT_RETENTION_MS = 4 * 24 * 3600 * 1000;
 
 /** What the fake provider keeps about a payment on "its side" (the key-value store). */
 interface FakePaymentRecord {
   outcome: 'payment.succeeded' | 'payment.failed';
+  order: string;
   amount: number;
   currency: string;
   /** When the customer's confirmation completes, in epoch seconds. */
@@ -96,6 +100,7 @@ export class FakePaymentProvider extends PaymentProvider {
     const providerPaymentId = idFor('fpi', input.idempotencyKey);
     const data = {
       payment: providerPaymentId,
+      order: input.orderId,
       amount: input.amountMinor,
       currency: input.currency,
     };
@@ -120,6 +125,7 @@ export class FakePaymentProvider extends PaymentProvider {
             : [event('payment.succeeded', now)];
     const record: FakePaymentRecord = {
       outcome: method === 'pm_card_chargeDeclined' ? 'payment.failed' : 'payment.succeeded',
+      order: input.orderId,
       amount: input.amountMinor,
       currency: input.currency,
       settles: now + Math.ceil(this.config.fakeProviderDelayMs / 1000),
@@ -146,7 +152,12 @@ export class FakePaymentProvider extends PaymentProvider {
       id: idFor('evt', `${providerPaymentId}:retrieved:${record.outcome}`),
       type: record.outcome,
       created: record.settles,
-      data: { payment: providerPaymentId, amount: record.amount, currency: record.currency },
+      data: {
+        payment: providerPaymentId,
+        order: record.order,
+        amount: record.amount,
+        currency: record.currency,
+      },
     };
   }
 
@@ -160,6 +171,7 @@ export class FakePaymentProvider extends PaymentProvider {
       type:
         body.type === 'payment.succeeded' || body.type === 'payment.failed' ? body.type : 'other',
       providerPaymentId: body.data.payment,
+      orderId: body.data.order,
       amountMinor: body.data.amount,
       currency: body.data.currency,
       createdAt: new Date(body.created * 1000),

@@ -3,6 +3,8 @@ export interface CreatedPayment {
   providerPaymentId: string;
   /** Handed to the client to confirm the payment with the provider (card entry, 3-D Secure). */
   clientSecret: string;
+  /** The provider declined it at once (a card error): recorded as a failed attempt. */
+  failed?: boolean;
 }
 
 export interface CreatePaymentInput {
@@ -25,6 +27,8 @@ export interface ProviderEvent {
   id: string;
   type: 'payment.succeeded' | 'payment.failed' | 'refund.succeeded' | 'other';
   providerPaymentId?: string;
+  /** Our order id as the provider keeps it (metadata): lets a payment we never recorded be adopted. */
+  orderId?: string;
   amountMinor?: number;
   currency?: string;
   /** When the provider created the event (orders events that arrive out of order). */

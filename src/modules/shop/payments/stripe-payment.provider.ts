@@ -1,7 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import Stripe from 'stripe';
 import { shopConfig, type ShopConfig } from '@/config';
-import { PaymentProviderUnavailableError } from '../shop.errors';
+import { ErrorKind } from '@/core/http/domain-error';
+import { PaymentProviderUnavailableError, PaymentRefusedError } from '../shop.errors';
 import {
   PaymentProvider,
   type CreatedPayment,
@@ -78,7 +79,11 @@ export class StripePaymentProvider extends PaymentProvider {
         throw error;
       }
     });
-    return { providerPaymentId: intent.id, clientSecret: intent.client_secret ?? '' };
+    return {
+      providerPaymentId: intent.id,
+      clientSecret: intent.client_secret ?? '',
+      failed: intent.status === 'requires_payment_method' && !!intent.last_payment_error,
+    };
   }
 
   async refund(input: RefundInput): Promise<{ providerRefundId: string }> {
@@ -102,6 +107,7 @@ export class StripePaymentProvider extends PaymentProvider {
       id: event.id,
       type,
       providerPaymentId: type === 'other' ? undefined : intent.id,
+      orderId: intent.metadata?.order_id,
       amountMinor: type === 'payment.succeeded' ? intent.amount_received : intent.amount,
       currency: intent.currency?.toUpperCase(),
       createdAt: new Date(event.created * 1000),
@@ -129,17 +135,31 @@ export class StripePaymentProvider extends PaymentProvider {
     } as unknown as Stripe.Event;
   }
 
-  /** Stripe unreachable or failing on its side is a 503 for our caller, not a 500. */
+  /**
+   * Stripe's errors as ours: unreachable or failing on its side is a 503; a request it refuses
+   * because of what the customer sent (an unknown payment method, an amount below its minimum,
+   * a declined card) is a 422; a key it saw with other parameters is a 409. Never a 500.
+   */
   private async call<T>(work: () => Promise<T>): Promise<T> {
     try {
       return await work();
     } catch (error) {
+      const { errors } = Stripe;
       if (
-        error instanceof Stripe.errors.StripeConnectionError ||
-        error instanceof Stripe.errors.StripeAPIError ||
-        error instanceof Stripe.errors.StripeRateLimitError
+        error instanceof errors.StripeConnectionError ||
+        error instanceof errors.StripeAPIError ||
+        error instanceof errors.StripeRateLimitError
       ) {
         throw new PaymentProviderUnavailableError(this.name);
+      }
+      if (
+        error instanceof errors.StripeCardError ||
+        error instanceof errors.StripeInvalidRequestError
+      ) {
+        throw new PaymentRefusedError(error.param ?? 'payment', error.message);
+      }
+      if (error instanceof errors.StripeIdempotencyError) {
+        throw new PaymentRefusedError('payment', error.message, ErrorKind.Conflict);
       }
       throw error;
     }
