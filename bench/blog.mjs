@@ -13,7 +13,6 @@
 
 import { createRequire } from 'node:module';
 import { join, relative } from 'node:path';
-import { performance } from 'node:perf_hooks';
 import pg from 'pg';
 import { FEED_SQL, LIST_SQL } from './lib/bare-blog-queries.mjs';
 import { filterValues, seedBlog } from './lib/blog-seed.mjs';
@@ -27,7 +26,6 @@ import {
   parseFlags,
   prepareStack,
   registerUser,
-  round,
   runMain,
   startBare,
   startStoa,
@@ -40,6 +38,7 @@ import {
   markdownTable,
   measureAtRate,
   measureInterleaved,
+  timeStatements,
 } from './lib/measure.mjs';
 import { profileBare, profileStoa, profileTables } from './lib/profile.mjs';
 
@@ -197,40 +196,6 @@ async function explainAll(client, stack, seeded, list) {
   ].join('\n\n');
 }
 
-/**
- * Client-side time of each statement, run one after the other on one connection, Stoa's and the
- * bare server's alternating: what the database costs each request before any Node work.
- */
-async function timeStatements(client, pairs) {
-  const out = {};
-  for (const [name, a, b] of pairs) {
-    const times = { stoa: [], bare: [] };
-    for (let i = 0; i < sqlRuns + 10; i++) {
-      for (const [side, s] of [
-        ['stoa', a],
-        ['bare', b],
-      ]) {
-        const t0 = performance.now();
-        await client.query(s.sql, s.params);
-        if (i >= 10) times[side].push(performance.now() - t0);
-      }
-    }
-    const stats = (xs) => {
-      const sorted = [...xs].sort((x, y) => x - y);
-      return {
-        mean: round(xs.reduce((x, y) => x + y, 0) / xs.length, 3),
-        p50: round(sorted[Math.floor(sorted.length / 2)], 3),
-      };
-    };
-    out[name] = { stoa: stats(times.stoa), bare: stats(times.bare) };
-    log(
-      `SQL ${name}: Stoa's statement ${out[name].stoa.mean} ms, ` +
-        `bare's ${out[name].bare.mean} ms (mean of ${sqlRuns})`,
-    );
-  }
-  return out;
-}
-
 // ---------------------------------------------------------------------------------------------
 // The run
 
@@ -274,10 +239,14 @@ async function main() {
   await assertSameResponses(stoa, bare, endpoints);
 
   const byName = Object.fromEntries(list.map((s) => [s.name, s]));
-  const sqlMs = await timeStatements(client, [
-    ['list', byName.list, byName['list (bare)']],
-    ['feed', byName.feed, byName['feed (bare)']],
-  ]);
+  const sqlMs = await timeStatements(
+    client,
+    [
+      ['list', byName.list, byName['list (bare)']],
+      ['feed', byName.feed, byName['feed (bare)']],
+    ],
+    sqlRuns,
+  );
 
   const started = new Date();
   const loadavg = loadAverage();

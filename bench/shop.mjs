@@ -38,7 +38,12 @@ import {
   stopServer,
   writeJson,
 } from './lib/harness.mjs';
-import { assertSameResponses, markdownTable, measureInterleaved } from './lib/measure.mjs';
+import {
+  assertSameResponses,
+  markdownTable,
+  measureInterleaved,
+  timeStatements,
+} from './lib/measure.mjs';
 import { profileServer, profileStoa, profileTables } from './lib/profile.mjs';
 import { createCarts, seedShop } from './lib/shop-seed.mjs';
 
@@ -341,30 +346,6 @@ async function stoaListStatement(stack) {
   return captured;
 }
 
-async function timeListStatements(client, stoa, bare) {
-  const times = { stoa: [], bare: [] };
-  for (let i = 0; i < sqlRuns + 10; i++) {
-    for (const [side, s] of [
-      ['stoa', stoa],
-      ['bare', bare],
-    ]) {
-      const t0 = performance.now();
-      await client.query(s.sql, s.params);
-      if (i >= 10) times[side].push(performance.now() - t0);
-    }
-  }
-  const stats = (xs) => {
-    const sorted = [...xs].sort((a, b) => a - b);
-    return {
-      mean: round(xs.reduce((a, b) => a + b, 0) / xs.length, 3),
-      p50: round(sorted[Math.floor(sorted.length / 2)], 3),
-    };
-  };
-  const out = { stoa: stats(times.stoa), bare: stats(times.bare) };
-  log(`SQL list: Stoa's statement ${out.stoa.mean} ms, bare's ${out.bare.mean} ms (mean)`);
-  return out;
-}
-
 // ---------------------------------------------------------------------------------------------
 // The run
 
@@ -393,10 +374,9 @@ async function main() {
   await assertSameCheckout(stoa, bare, client);
   log('both servers answer the same bytes (checkout: up to the order number and timestamps)');
 
-  const sqlMs = await timeListStatements(client, await stoaListStatement(stack), {
-    sql: PRODUCT_LIST_SQL,
-    params: [limit + 1],
-  });
+  const bareList = { sql: PRODUCT_LIST_SQL, params: [limit + 1] };
+  const stoaList = await stoaListStatement(stack);
+  const { list: sqlMs } = await timeStatements(client, [['list', stoaList, bareList]], sqlRuns);
 
   const started = new Date();
   const loadavg = loadAverage();

@@ -2,6 +2,7 @@
 // the CPU each side (and PostgreSQL) spent per request, equal-response checks, and the table.
 
 import { readFile } from 'node:fs/promises';
+import { performance } from 'node:perf_hooks';
 import { isDeepStrictEqual } from 'node:util';
 import autocannon from 'autocannon';
 import { log, round } from './harness.mjs';
@@ -243,4 +244,39 @@ export function markdownTable(results) {
     );
   }
   return rows.join('\n');
+}
+
+/**
+ * Client-side time of each statement pair, run one after the other on one connection, Stoa's
+ * and the bare server's alternating (10 unmeasured runs first): what the database costs each
+ * request before any Node work. `pairs` are `[name, stoa, bare]` with `{ sql, params }` each.
+ */
+export async function timeStatements(client, pairs, runs) {
+  const stats = (xs) => {
+    const sorted = [...xs].sort((x, y) => x - y);
+    return {
+      mean: round(mean(xs), 3),
+      p50: round(sorted[Math.floor(sorted.length / 2)], 3),
+    };
+  };
+  const out = {};
+  for (const [name, a, b] of pairs) {
+    const times = { stoa: [], bare: [] };
+    for (let i = 0; i < runs + 10; i++) {
+      for (const [side, s] of [
+        ['stoa', a],
+        ['bare', b],
+      ]) {
+        const t0 = performance.now();
+        await client.query(s.sql, s.params);
+        if (i >= 10) times[side].push(performance.now() - t0);
+      }
+    }
+    out[name] = { stoa: stats(times.stoa), bare: stats(times.bare) };
+    log(
+      `SQL ${name}: Stoa's statement ${out[name].stoa.mean} ms, ` +
+        `bare's ${out[name].bare.mean} ms (mean of ${runs})`,
+    );
+  }
+  return out;
 }
