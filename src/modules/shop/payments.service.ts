@@ -1,6 +1,7 @@
 import { InjectQueue } from '@nestjs/bullmq';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { Queue } from 'bullmq';
+import { isUUID } from 'class-validator';
 import type { EntityManager } from 'typeorm';
 import { shopConfig, type ShopConfig } from '@/config';
 import { TransactionService } from '@/core/database/transaction.service';
@@ -324,10 +325,9 @@ export class PaymentsService {
     );
     if (payment) return payment;
     const age = Date.now() - event.createdAt.getTime();
-    const ours =
-      event.orderId && /^[0-9a-f]{8}-(?:[0-9a-f]{4}-){3}[0-9a-f]{12}$/i.test(event.orderId);
-    if (event.type === 'payment.succeeded' && ours && event.orderId && age >= ADOPT_AFTER_MS) {
-      return this.adopt(manager, event, event.providerPaymentId, event.orderId);
+    const { orderId } = event;
+    if (event.type === 'payment.succeeded' && isUUID(orderId) && age >= ADOPT_AFTER_MS) {
+      return this.adopt(manager, event, event.providerPaymentId, orderId as string);
     }
     if (age < UNKNOWN_PAYMENT_GRACE_MS) {
       throw new PaymentNotYetKnownError(`payment ${event.providerPaymentId} not known yet`);
