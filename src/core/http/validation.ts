@@ -15,6 +15,12 @@ const ENVELOPE = 'stoa:envelope';
 export const Trim = () =>
   Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value));
 
+/** `"true"` / `"false"` from a query string as booleans; booleans (GraphQL) pass through. */
+export const QueryBoolean = () =>
+  Transform(({ value }: { value: unknown }) =>
+    value === 'true' ? true : value === 'false' ? false : value,
+  );
+
 /**
  * Marks the property of a wrapped body (`{ "user": { … } }`, as RealWorld requires) so that
  * validation errors are reported by inner field name (`email`, not `user.email`).

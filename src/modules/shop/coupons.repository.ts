@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, QueryFailedError, type EntityManager } from 'typeorm';
 import { ValidationFailedError } from '@/core/http/domain-error';
+import { sortWhitelist } from '@/core/http/pagination.dto';
 import { CouponCodeTakenError } from './shop.errors';
 import type { CouponKind } from './entities/coupon.entity';
 
@@ -34,11 +35,8 @@ export type CouponChanges = Partial<
   Pick<CouponInput, 'endsAt' | 'maxRedemptions' | 'maxPerCustomer' | 'active'>
 >;
 
-const SORT_SQL = {
-  code: 'code',
-  createdAt: 'created_at, id',
-  '-createdAt': 'created_at DESC, id DESC',
-};
+/** The staff list's orders (`-` for descending); ties are broken by id the same way. */
+export const COUPON_SORT = sortWhitelist({ code: 'code', createdAt: 'created_at' });
 const CHANGE_COLUMNS: Record<keyof CouponChanges, string> = {
   endsAt: 'ends_at',
   maxRedemptions: 'max_redemptions',
@@ -171,13 +169,14 @@ export class CouponsRepository {
   async page(q: {
     limit: number;
     offset: number;
-    sort: keyof typeof SORT_SQL;
+    sort: string;
     active?: boolean;
   }): Promise<{ rows: CouponRow[]; total: number }> {
+    const { column, direction } = COUPON_SORT.parse(q.sort);
     const rows = await this.dataSource.query<(CouponRow & { total: number })[]>(
       `SELECT ${COLUMNS}, count(*) OVER ()::int AS total FROM shop_coupons
        WHERE $3::boolean IS NULL OR active = $3
-       ORDER BY ${SORT_SQL[q.sort]} LIMIT $1 OFFSET $2`,
+       ORDER BY ${column} ${direction}, id ${direction} LIMIT $1 OFFSET $2`,
       [q.limit, q.offset, q.active ?? null],
     );
     if (rows.length === 0 && q.offset > 0) {

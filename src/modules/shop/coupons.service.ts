@@ -7,7 +7,6 @@ import {
   type CouponInput,
   type CouponRow,
 } from './coupons.repository';
-import type { CouponSort } from './dto/coupon.dto';
 import { CouponNotFoundError, CurrencyMismatchError } from './shop.errors';
 
 /** Staff management of promotion codes; redeeming them is checkout's (coupons.repository.ts). */
@@ -57,12 +56,7 @@ export class CouponsService {
     return row;
   }
 
-  list(q: { limit: number; offset: number; sort?: CouponSort; active?: 'true' | 'false' }) {
-    return this.coupons.page({
-      limit: q.limit,
-      offset: q.offset,
-      sort: q.sort ?? '-createdAt',
-      active: q.active === undefined ? undefined : q.active === 'true',
-    });
+  list(q: { limit: number; offset: number; sort: string; active?: boolean }) {
+    return this.coupons.page(q);
   }
 }

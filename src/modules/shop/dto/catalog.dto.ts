@@ -5,7 +5,7 @@ import {
   OmitType,
   PartialType,
 } from '@nestjs/swagger';
-import { Transform, Type } from 'class-transformer';
+import { Type } from 'class-transformer';
 import {
   IsBoolean,
   IsDefined,
@@ -17,7 +17,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { CursorPaginationQuery, OffsetPaginationQuery } from '@/core/http/pagination.dto';
-import { Envelope } from '@/core/http/validation';
+import { Envelope, QueryBoolean } from '@/core/http/validation';
 import type { FacetsRow, ProductRow, ProductSummaryRow, VariantRow } from '../catalog.repository';
 import type { CategoryRow } from '../categories.repository';
 import type { ProductStatus } from '../entities/product.entity';
@@ -31,12 +31,6 @@ import {
   type ProductSort,
 } from './catalog-fields';
 import { money, MoneyDto } from './money.dto';
-
-/** `"true"` / `"false"` from a query string; booleans (GraphQL) pass through. */
-const QueryBoolean = () =>
-  Transform(({ value }: { value: unknown }) =>
-    value === 'true' ? true : value === 'false' ? false : value,
-  );
 
 // ---------------------------------------------------------------- inputs
 

@@ -14,7 +14,8 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { OffsetPaginationQuery } from '@/core/http/pagination.dto';
-import type { CouponRow } from '../coupons.repository';
+import { QueryBoolean } from '@/core/http/validation';
+import { COUPON_SORT, type CouponRow } from '../coupons.repository';
 import { money, MoneyDto } from './money.dto';
 
 const MAX_LIMIT = 1_000_000_000;
@@ -91,19 +92,20 @@ export class UpdateCouponBody extends PickType(CreateCouponBody, [
   'active',
 ] as const) {}
 
-const SORTS = ['code', 'createdAt', '-createdAt'] as const;
-export type CouponSort = (typeof SORTS)[number];
-
 export class ListCouponsQuery extends OffsetPaginationQuery {
-  @ApiPropertyOptional({ enum: SORTS, default: '-createdAt' })
+  @ApiPropertyOptional({ enum: COUPON_SORT.values, default: '-createdAt' })
   @IsOptional()
-  @IsIn(SORTS)
-  sort?: CouponSort;
+  @IsIn(COUPON_SORT.values)
+  sort: string = '-createdAt';
 
-  @ApiPropertyOptional({ description: 'Only active (true) or inactive (false) codes' })
+  @ApiPropertyOptional({
+    type: Boolean,
+    description: 'Only active (true) or inactive (false) codes',
+  })
   @IsOptional()
-  @IsIn(['true', 'false'])
-  active?: 'true' | 'false';
+  @QueryBoolean()
+  @IsBoolean()
+  active?: boolean;
 }
 
 export class CouponDto {
